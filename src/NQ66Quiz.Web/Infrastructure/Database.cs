@@ -1,0 +1,27 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace NQ66Quiz.Web.Infrastructure;
+
+public static class Database
+{
+    public static IServiceCollection AddDatabase(this IServiceCollection services)
+    {
+        // Snake_case columns map onto PascalCase record members.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Built from the validated options when first needed, so tests and operators can override it late.
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Postgres)
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
+        services.AddSingleton<Migrator>();
+        return services;
+    }
+
+    /// <summary>"127.0.0.1:55432/nq66", for messages; never includes the password.</summary>
+    public static string Describe(NpgsqlDataSource dataSource)
+    {
+        var b = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        return $"{b.Host}:{b.Port}/{b.Database}";
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace NQ66Quiz.Web.Infrastructure;
+
+/// <summary>Wiring shared by every feature: options, PostgreSQL, Redis, time, auth, errors, health, OpenAPI.</summary>
+public static class Platform
+{
+    public const string OrganizerPolicy = "organizer";
+    public const string ParticipantPolicy = "participant";
+
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<ConnectionOptions>().Bind(configuration.GetSection(ConnectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ContentOptions>().Bind(configuration.GetSection(ContentOptions.Section));
+        services.AddDatabase();
+        services.AddRedis(configuration);
+        services.AddSingleton(TimeProvider.System);
+
+        if (builder.Environment.IsProduction())
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddPlatformHealthChecks();
+        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Organizer", OrganizerPolicy));
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "nq66";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/dang-nhap";
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromDays(14);
+                // APIs answer 401/403 instead of redirecting to a sign-in page.
+                o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OrganizerPolicy, p => p.RequireRole("organizer"))
+            .AddPolicy(ParticipantPolicy, p => p.RequireClaim("participant_id"));
+
+        services.AddVerb<MigrateVerb>();
+        services.AddVerb<ContentImportVerb>();
+        return builder;
+    }
+
+    /// <summary>Migrates, then imports content when the run command asked for it. Fails start-up with a clear message.</summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        // Reading the options validates them now, with the operator-facing messages, before anything connects.
+        _ = app.Services.GetRequiredService<IOptions<ConnectionOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        var contentRoot = app.Services.GetRequiredService<IOptions<ContentOptions>>().Value.ImportOnStart;
+        if (!string.IsNullOrWhiteSpace(contentRoot)
+            && !await Content.ImportAllAsync(app.Services, contentRoot, Console.Out, CancellationToken.None))
+        {
+            throw new MigrationException($"Content in {contentRoot} has errors; nothing was imported. "
+                + $"Run `dotnet run --project src/NQ66Quiz.Web -- content check {contentRoot}` to see them.");
+        }
+    }
+
+    private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,140 @@
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Respawn;
+using StackExchange.Redis;
+
+namespace NQ66Quiz.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One app for the whole test run, on real PostgreSQL and Redis (the test command starts them). Each run gets a
+/// database of its own (created here, dropped at the end) and a Redis key prefix of its own, so runs in several
+/// checkouts on one machine never collide. <see cref="ResetAsync"/> empties both between tests.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    // Overridable so a developer can point the tests at other servers; the defaults are what .ci/services starts.
+    public static readonly string AdminConnectionString = Environment.GetEnvironmentVariable("NQ66_TEST_POSTGRES")
+        ?? "Host=127.0.0.1;Port=55432;Username=nq66;Password=nq66;Database=postgres";
+    public static readonly string RedisConnectionString = Environment.GetEnvironmentVariable("NQ66_TEST_REDIS") ?? "127.0.0.1:56379";
+
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
+    private Respawner? _respawner;
+
+    public string DatabaseName => $"nq66_test_{_runId}";
+    public string RedisPrefix => $"test:{_runId}:";
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = DatabaseName }.ToString();
+
+    /// <summary>The clock the app sees; tests move it.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero));
+
+    public AppFactory Factory { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+    public IConnectionMultiplexer Redis => Factory.Services.GetRequiredService<IConnectionMultiplexer>();
+
+    public async Task InitializeAsync()
+    {
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            try
+            {
+                await admin.OpenAsync();
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException($"Integration tests need PostgreSQL at {AdminConnectionString.Split(";Password")[0]}: "
+                    + $"{e.Message}. Run the test command (.ci/test), which starts it, or `.ci/services up`.", e);
+            }
+            await admin.ExecuteAsync($"CREATE DATABASE {DatabaseName}");
+        }
+        Factory = new AppFactory(this);
+        Factory.UseKestrel(0);
+        Factory.StartServer();
+        BaseAddress = new Uri(Factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public"],
+            TablesToIgnore = ["schema_version"],
+            WithReseed = true,
+        });
+    }
+
+    public HttpClient CreateClient() => Factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
+
+    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+    public NpgsqlConnection OpenConnection()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Empties every table but the schema history, and every Redis key of this run.</summary>
+    public async Task ResetAsync()
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await _respawner!.ResetAsync(connection);
+        }
+        var redis = Redis;
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            var keys = redis.GetServer(endpoint).Keys(pattern: RedisPrefix + "*").ToArray();
+            if (keys.Length > 0)
+            {
+                await redis.GetDatabase().KeyDeleteAsync(keys);
+            }
+        }
+        Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)");
+    }
+}
+
+public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Postgres", fixture.ConnectionString);
+        builder.UseSetting("ConnectionStrings:Redis", AppFixture.RedisConnectionString);
+        builder.UseSetting("Redis:KeyPrefix", fixture.RedisPrefix);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(fixture.Clock));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollectionDefinition : ICollectionFixture<AppFixture>, ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "app";
+}
+
+/// <summary>Base for integration tests: every test starts from empty tables and no Redis keys.</summary>
+[Collection(AppCollectionDefinition.Name)]
+public abstract class IntegrationTest(AppFixture app) : IAsyncLifetime
+{
+    protected AppFixture App { get; } = app;
+
+    public virtual Task InitializeAsync() => App.ResetAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+}
