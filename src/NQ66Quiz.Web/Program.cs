@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
@@ -6,23 +7,15 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
 // Platform: options, PostgreSQL (Npgsql + Dapper), Redis, TimeProvider, auth, ProblemDetails, health, OpenAPI.
 builder.AddPlatform();
 
+// Features.
+builder.Services.AddOrganizers(builder.Configuration);
+
 var app = builder.Build();
 
 // Command-line verbs (migrate, content check, content import, ...) run on the same services and exit.
 if (CommandLine.IsVerb(args))
 {
     return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
-}
-
-// Schema migrations, then content/ when the run command asked for it.
-try
-{
-    await app.PrepareAsync();
-}
-catch (Exception e) when (e is MigrationException or OptionsValidationException)
-{
-    await Console.Error.WriteLineAsync(e.Message);
-    return 1;
 }
 
 // Errors as ProblemDetails; static files bundled at build time.
@@ -36,10 +29,24 @@ app.UseAuthorization();
 app.MapPlatformHealth();
 app.MapOpenApi();
 
-// Pages (participant site in Vietnamese; organizer console under /Organizer).
+// Features: each maps its own route group and applies its policy there.
+app.MapOrganizerSignIn();
+
+// Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
 app.MapRazorPages();
 
-await app.RunAsync();
+// Schema migrations, then content/ when the run command asked for it; start-up validates every option.
+try
+{
+    await app.PrepareAsync();
+    await app.StartAsync();
+}
+catch (Exception e) when (e is MigrationException or OptionsValidationException)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 1;
+}
+await app.WaitForShutdownAsync();
 return 0;
 
 public partial class Program;

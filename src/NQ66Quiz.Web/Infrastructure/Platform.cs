@@ -33,6 +33,10 @@ public static class Platform
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
+                // Organizer pages send people to the organizer sign-in; everything else to the participant one.
+                o.Events.OnRedirectToLogin = c => c.Request.Path.StartsWithSegments("/to-chuc")
+                    ? Redirect(c, "/to-chuc/dang-nhap")
+                    : Deny(c, StatusCodes.Status401Unauthorized);
                 o.Cookie.Name = "nq66";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
@@ -40,7 +44,6 @@ public static class Platform
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
                 // APIs answer 401/403 instead of redirecting to a sign-in page.
-                o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
             });
         services.AddAuthorizationBuilder()
@@ -66,6 +69,12 @@ public static class Platform
             throw new MigrationException($"Content in {contentRoot} has errors; nothing was imported. "
                 + $"Run `dotnet run --project src/NQ66Quiz.Web -- content check {contentRoot}` to see them.");
         }
+    }
+
+    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context, string signInPath)
+    {
+        context.Response.Redirect($"{signInPath}?ReturnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
+        return Task.CompletedTask;
     }
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -23,6 +24,8 @@ public sealed class AppFixture : IAsyncLifetime
     public static readonly string AdminConnectionString = Environment.GetEnvironmentVariable("NQ66_TEST_POSTGRES")
         ?? "Host=127.0.0.1;Port=55432;Username=nq66;Password=nq66;Database=postgres";
     public static readonly string RedisConnectionString = Environment.GetEnvironmentVariable("NQ66_TEST_REDIS") ?? "127.0.0.1:56379";
+
+    public const string OrganizerPassword = "test-organizer-password";
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
     private Respawner? _respawner;
@@ -68,7 +71,21 @@ public sealed class AppFixture : IAsyncLifetime
         });
     }
 
-    public HttpClient CreateClient() => Factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>
+    /// A client of the real Kestrel server with its own cookies, which does not follow redirects (so tests see them).
+    /// The factory's own client options are not applied on Kestrel, hence the handler here.
+    /// </summary>
+    public HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = BaseAddress };
+
+    /// <summary>A client signed in as an organizer (through the real sign-in endpoint).</summary>
+    public async Task<HttpClient> CreateOrganizerClientAsync()
+    {
+        var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/organizer/sign-in", new { password = OrganizerPassword });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 
@@ -117,6 +134,7 @@ public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Progr
         builder.UseSetting("ConnectionStrings:Postgres", fixture.ConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", AppFixture.RedisConnectionString);
         builder.UseSetting("Redis:KeyPrefix", fixture.RedisPrefix);
+        builder.UseSetting("Organizer:Password", AppFixture.OrganizerPassword);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(fixture.Clock));
     }
