@@ -273,12 +273,14 @@ public static partial class BankParser
             {
                 Error(new Pos(firstLine + (int)e.Start.Line, (int)e.Start.Column),
                     $"{where} không phải YAML hợp lệ ({FirstSentence(e.Message)}): mỗi dòng có dạng 'khoá: giá trị', ví dụ 'difficulty: easy' hoặc 'viewpoint: [1, 3]'.");
+                meta.Unreadable = true;
                 return meta;
             }
             catch (InvalidOperationException)
             {
                 // YamlDotNet throws this (without a position) for some unterminated flow lists such as "[1, 2".
-                Error(blockPos, $"{where} không phải YAML hợp lệ (danh sách hoặc ngoặc chưa đóng?): mỗi dòng có dạng 'khoá: giá trị', ví dụ 'viewpoint: [1, 3]'.");
+                Error(new Pos(firstLine + 1, 1), $"{where} không phải YAML hợp lệ (danh sách '[' hoặc dấu nháy chưa đóng?): mỗi dòng có dạng 'khoá: giá trị', ví dụ 'viewpoint: [1, 3]'.");
+                meta.Unreadable = true;
                 return meta;
             }
             if (root is YamlScalarNode { Value: null or "" })
@@ -288,6 +290,7 @@ public static partial class BankParser
             if (root is not YamlMappingNode mapping)
             {
                 Error(At(root, firstLine), $"{where} phải là các dòng 'khoá: giá trị' (ví dụ 'difficulty: easy').");
+                meta.Unreadable = true;
                 return meta;
             }
             foreach (var (keyNode, value) in mapping.Children)
@@ -434,11 +437,13 @@ public static partial class BankParser
                 Source: d.Source.Text(text))
             {
                 SourceFile = sourceFile,
-                Positions = new QuestionPositions(file, d.Heading, keys, d.Stem.First ?? d.Heading, d.OptionsPos ?? d.Heading,
+                Positions = new QuestionPositions(file, d.Heading, keys, d.Stem.First ?? d.OptionsPos ?? d.Heading, d.OptionsPos ?? d.Heading,
                     d.OptionLines, d.Explanation.Heading ?? d.Heading, d.Source.Heading ?? d.Heading)
                 {
                     HasExplanation = d.Explanation.Heading is not null,
                     HasSource = d.Source.Heading is not null,
+                    // Its metadata could not be read: "missing tag/difficulty/kind" would only repeat that error.
+                    MetaUnreadable = own.Unreadable || _defaults.Unreadable,
                 },
             };
             _questions.Add(question);

@@ -20,15 +20,15 @@ public static partial class BankRules
                 ? "Câu hỏi chưa có id: viết id ngay sau '## ', ví dụ '## qd2-001'."
                 : $"id '{q.Id}' không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu '-' (không ở đầu/cuối, không liền nhau), tối đa {BankVocabulary.MaxIdLength} ký tự, ví dụ 'qd2-001'.");
         }
-        if (q.Viewpoints.Count + q.Tasks.Count + q.Topics.Count == 0)
+        if (q.Viewpoints.Count + q.Tasks.Count + q.Topics.Count == 0 && !at.MetaUnreadable)
         {
             Error(at.Heading, "Câu hỏi chưa gắn thẻ: thêm ít nhất một trong 'viewpoint: 1..5', 'task: 1..7' hoặc 'topic: muc-tieu|ke-hoach-ha-noi|chung' (trong khối yaml hoặc front matter của tệp).");
         }
-        if (q.Difficulty.Length == 0 && !at.Keys.ContainsKey(BankVocabulary.KeyDifficulty))
+        if (q.Difficulty.Length == 0 && !at.Keys.ContainsKey(BankVocabulary.KeyDifficulty) && !at.MetaUnreadable)
         {
             Error(at.Heading, "Thiếu difficulty: thêm dòng 'difficulty: easy' (hoặc medium, hard) vào khối yaml của câu hoặc front matter của tệp.");
         }
-        if (q.Kind.Length == 0 && !at.Keys.ContainsKey(BankVocabulary.KeyKind))
+        if (q.Kind.Length == 0 && !at.Keys.ContainsKey(BankVocabulary.KeyKind) && !at.MetaUnreadable)
         {
             Error(at.Heading, "Thiếu kind: thêm dòng 'kind: single' (một đáp án đúng) hoặc 'kind: multiple' (nhiều đáp án đúng) vào khối yaml.");
         }
@@ -181,6 +181,6 @@ public static partial class BankRules
     private static partial Regex IdPattern();
 
     // Folded (lower-case, NFC) option text that only makes sense in a fixed order: shuffling breaks it.
-    [GeneratedRegex(@"(tất cả|cả (hai|ba|bốn|năm)|các) (các )?(phương án|đáp án|ý|câu)( nêu)? (trên|dưới|đều)|không có (phương án|đáp án|ý) nào|^(phương án |đáp án )?[a-f] (và|hoặc|,) [a-f]\b|\b(phương án|đáp án) [a-f]\b|(tất cả|cả (hai|ba|bốn)) (đều )?(đúng|sai)$")]
+    [GeneratedRegex(@"(tất cả|cả (hai|ba|bốn|năm)|các) (các )?(phương án|đáp án|ý|câu)( nêu)? (trên|dưới|đều)|không có (phương án|đáp án|ý) nào|^(cả |phương án |đáp án )?[a-f]\s*(và|hoặc|,)\s*[a-f]\b|\b(phương án|đáp án) [a-f]\b|(tất cả|cả (hai|ba|bốn)) (đều )?(đúng|sai)$")]
     private static partial Regex ReferencesOtherOptions();
 }

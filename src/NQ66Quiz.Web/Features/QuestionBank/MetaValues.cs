@@ -51,6 +51,7 @@ internal sealed class Meta
     public string? Difficulty { get; set; }
     public string? Kind { get; set; }
     public Dictionary<string, Pos> Positions { get; } = new(StringComparer.Ordinal);
+    public bool Unreadable { get; set; }
 
     public static readonly Meta Empty = new();
 }

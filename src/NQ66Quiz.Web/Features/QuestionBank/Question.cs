@@ -57,6 +57,8 @@ public sealed record QuestionPositions(
 
     public bool HasSource { get; init; } = true;
 
+    public bool MetaUnreadable { get; init; }
+
     public static readonly QuestionPositions Unknown = new("", Pos.Start, new Dictionary<string, Pos>(), Pos.Start, Pos.Start, [], Pos.Start, Pos.Start);
 
     public Pos Key(string key) => Keys.TryGetValue(key, out var p) ? p : Heading;
