@@ -9,7 +9,13 @@ public sealed record BankFilter(int? Viewpoint = null, int? Task = null, string?
     public const int PageSize = 50;
 }
 
-public sealed record BankListRow(string Id, int Version, string Kind, string Difficulty, short[] Viewpoints, short[] Tasks, string[] Topics, string StemMd, DateTime? RetiredAt, DateTime UpdatedAt);
+/// <param name="Viewpoints">Comma-separated (Dapper cannot pass arrays to a record's constructor).</param>
+public sealed record BankListRow(string Id, int Version, string Kind, string Difficulty, string Viewpoints, string Tasks, string Topics, string StemMd, DateTime? RetiredAt, DateTime UpdatedAt)
+{
+    public IEnumerable<string> ViewpointList => Viewpoints.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    public IEnumerable<string> TaskList => Tasks.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    public IEnumerable<string> TopicList => Topics.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
 
 public sealed record BankPage(IReadOnlyList<BankListRow> Rows, long Total);
 
@@ -57,7 +63,8 @@ public sealed class BankStore(NpgsqlDataSource dataSource, TimeProvider clock)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) " + where, args, cancellationToken: ct));
         var rows = await connection.QueryAsync<BankListRow>(new CommandDefinition($"""
-            SELECT q.id, v.version, v.kind, v.difficulty, v.viewpoints, v.tasks, v.topics, v.stem_md, q.retired_at, q.updated_at
+            SELECT q.id, v.version, v.kind, v.difficulty, array_to_string(v.viewpoints, ',') AS viewpoints,
+                   array_to_string(v.tasks, ',') AS tasks, array_to_string(v.topics, ',') AS topics, v.stem_md, q.retired_at, q.updated_at
             {where}
             ORDER BY q.id
             LIMIT @Limit OFFSET @Offset
