@@ -51,6 +51,20 @@ public static class CommandLine
         }
     }
 
+    /// <summary>
+    /// <c>dotnet run</c> of a Web SDK project starts the app in the project's folder, so "content" typed at the
+    /// repository root would resolve to src/NQ66Quiz.Web/content. The shell's PWD says where the command was typed.
+    /// </summary>
+    public static string FromCallersDirectory(string dir)
+    {
+        if (Path.IsPathRooted(dir) || Environment.GetEnvironmentVariable("PWD") is not { Length: > 0 } pwd)
+        {
+            return dir;
+        }
+        var fromCaller = Path.Combine(pwd, dir);
+        return Directory.Exists(fromCaller) ? fromCaller : dir;
+    }
+
     public static string Usage(IEnumerable<ICommandVerb> verbs) =>
         "Usage: dotnet run --project src/NQ66Quiz.Web -- <command>\n"
         + "       (no command: serve the web app)\nCommands:\n"

@@ -47,6 +47,6 @@ internal sealed class ContentImportVerb(IServiceProvider services, Migrator migr
             return 2;
         }
         await migrator.MigrateAsync(ct);
-        return await Content.ImportAllAsync(services, args[0], output, ct) ? 0 : 1;
+        return await Content.ImportAllAsync(services, CommandLine.FromCallersDirectory(args[0]), output, ct) ? 0 : 1;
     }
 }

@@ -1,6 +1,9 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
 
 namespace NQ66Quiz.Web.Infrastructure;
 
@@ -26,6 +29,8 @@ public static class Platform
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
 
+        // Vietnamese text is written as itself in pages, not as &#x...; entities for every accented letter.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddPlatformHealthChecks();

@@ -34,7 +34,10 @@ public sealed class AppFixture : IAsyncLifetime
     public string RedisPrefix => $"test:{_runId}:";
     public string ConnectionString => new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = DatabaseName }.ToString();
 
-    /// <summary>The clock the app sees; tests move it.</summary>
+    /// <summary>
+    /// The clock the app sees; tests move it forward. It is never reset (a FakeTimeProvider cannot go back), so a test
+    /// works relative to <c>Clock.GetUtcNow()</c>, never to a fixed date.
+    /// </summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero));
 
     public AppFactory Factory { get; private set; } = null!;
@@ -113,7 +116,6 @@ public sealed class AppFixture : IAsyncLifetime
                 await redis.GetDatabase().KeyDeleteAsync(keys);
             }
         }
-        Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero));
     }
 
     public async Task DisposeAsync()

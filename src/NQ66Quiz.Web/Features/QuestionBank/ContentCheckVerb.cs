@@ -18,7 +18,7 @@ internal sealed class ContentCheckVerb : ICommandVerb
             return 2;
         }
         var dir = rest[0];
-        var path = FromCallersDirectory(dir);
+        var path = CommandLine.FromCallersDirectory(dir);
         if (!Directory.Exists(path))
         {
             await output.WriteLineAsync($"Không thấy thư mục {Path.GetFullPath(path)}. usage: content check DIR [--json]");
@@ -27,19 +27,5 @@ internal sealed class ContentCheckVerb : ICommandVerb
         var result = BankCheck.CheckFolder(path, dir);
         await output.WriteAsync(json ? BankCheck.ToJson(result) + "\n" : BankCheck.ToText(result));
         return result.Ok ? 0 : 1;
-    }
-
-    /// <summary>
-    /// <c>dotnet run</c> of a Web SDK project starts the app in the project's folder, so "content" typed at the
-    /// repository root would resolve to src/NQ66Quiz.Web/content. The shell's PWD says where the command was typed.
-    /// </summary>
-    public static string FromCallersDirectory(string dir)
-    {
-        if (Path.IsPathRooted(dir) || Environment.GetEnvironmentVariable("PWD") is not { Length: > 0 } pwd)
-        {
-            return dir;
-        }
-        var fromCaller = Path.Combine(pwd, dir);
-        return Directory.Exists(fromCaller) ? fromCaller : dir;
     }
 }
