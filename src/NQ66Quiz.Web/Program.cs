@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NQ66Quiz.Web.Features.Organizers;
+using NQ66Quiz.Web.Features.Practice;
 using NQ66Quiz.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
@@ -9,6 +10,7 @@ builder.AddPlatform();
 
 // Features.
 builder.Services.AddOrganizers(builder.Configuration);
+builder.Services.AddStudyAndPractice();
 
 var app = builder.Build();
 
@@ -31,6 +33,7 @@ app.MapOpenApi();
 
 // Features: each maps its own route group and applies its policy there.
 app.MapOrganizerSignIn();
+app.MapPractice();
 
 // Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
 app.MapRazorPages();

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+using NQ66Quiz.Web.Features.Practice;
+using NQ66Quiz.Web.Features.Study;
+
+namespace NQ66Quiz.Web.Pages.Practice;
+
+public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageModel
+{
+    public sealed record Choice(PracticeScope Scope, string Title, long Available);
+
+    /// <summary>The part to practise (<c>?phan=quan-diem-2</c>); empty shows the chooser.</summary>
+    [BindProperty(Name = "phan", SupportsGet = true)]
+    public string? Phan { get; set; }
+
+    public PracticeScope? Scope { get; private set; }
+
+    public string? ScopeTitle { get; private set; }
+
+    public string? UnknownPart { get; private set; }
+
+    public IReadOnlyList<Choice> Choices { get; private set; } = [];
+
+    public bool SignedIn { get; private set; }
+
+    public IReadOnlyList<WeakPoint> WeakPoints { get; private set; } = [];
+
+    public IReadOnlyList<PracticeSetResult> RecentSets { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var participantId = PracticeParticipant.IdOf(User);
+        SignedIn = participantId is not null;
+        if (!string.IsNullOrWhiteSpace(Phan))
+        {
+            if (PracticeScope.TryParse(Phan, out var scope))
+            {
+                Scope = scope;
+                ScopeTitle = study.Find(scope.Slug)?.Title;
+                return;
+            }
+            UnknownPart = Phan.Trim();
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        var available = await PracticeHistory.AvailableAsync(db, ct);
+        Choices = [.. PracticeScope.All.Select(s => new Choice(s, study.Find(s.Slug)?.Title ?? s.Label, available.GetValueOrDefault(s.Slug)))];
+        if (participantId is { } id)
+        {
+            WeakPoints = await PracticeHistory.WeakPointsAsync(db, id, ct);
+            RecentSets = await PracticeHistory.RecentSetsAsync(db, id, 10, ct);
+        }
+    }
+
+    public static string PartOf(PracticeScope scope) => scope.Kind switch
+    {
+        PracticeScopeKind.Viewpoint => "Quan điểm chỉ đạo",
+        PracticeScopeKind.Task => "Nhiệm vụ, giải pháp",
+        _ => "Chủ đề",
+    };
+}
