@@ -19,7 +19,17 @@ public sealed record PracticeFeedback(
 
 public static class AnswerPracticeQuestion
 {
-    private sealed record Row(string Kind, string Options, string ExplanationHtml, short[] Viewpoints, short[] Tasks, string[] Topics);
+    // Settable members, not a positional record: Dapper matches constructors by column type and sees PostgreSQL arrays
+    // as System.Array, so a constructor taking short[] never matches.
+    private sealed record Row
+    {
+        public string Kind { get; init; } = "";
+        public string Options { get; init; } = "";
+        public string ExplanationHtml { get; init; } = "";
+        public short[] Viewpoints { get; init; } = [];
+        public short[] Tasks { get; init; } = [];
+        public string[] Topics { get; init; } = [];
+    }
 
     public static async Task<Results<Ok<PracticeFeedback>, ValidationProblem>> HandleAsync(
         AnswerPracticeQuestionRequest request, ClaimsPrincipal user, NpgsqlDataSource db, PracticeTickets tickets,

@@ -3,8 +3,8 @@ using Npgsql;
 
 namespace NQ66Quiz.Web.Features.Practice;
 
-/// <summary>One practice set a participant played: when, what, how well.</summary>
-public sealed record PracticeSetResult(Guid SetId, string Scope, DateTimeOffset StartedAt, long Answered, long Correct);
+/// <summary>One practice set a participant played: when (UTC; Npgsql reads timestamptz as DateTime), what, how well.</summary>
+public sealed record PracticeSetResult(Guid SetId, string Scope, DateTime StartedAt, long Answered, long Correct);
 
 /// <summary>Reads for the practice page and API: questions available per scope, and a participant's history.</summary>
 public static class PracticeHistory
