@@ -8,7 +8,8 @@ namespace NQ66Quiz.Web.Pages.Practice;
 
 public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageModel
 {
-    public sealed record Choice(PracticeScope Scope, string Title, long Available);
+    /// <param name="Subtitle">The study page's title without its leading "Quan điểm 2: ", which the label already says.</param>
+    public sealed record Choice(PracticeScope Scope, string Subtitle, long Available);
 
     /// <summary>The part to practise (<c>?phan=quan-diem-2</c>); empty shows the chooser.</summary>
     [BindProperty(Name = "phan", SupportsGet = true)]
@@ -45,13 +46,18 @@ public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageMo
         }
 
         var available = await PracticeHistory.AvailableAsync(db, ct);
-        Choices = [.. PracticeScope.All.Select(s => new Choice(s, study.Find(s.Slug)?.Title ?? s.Label, available.GetValueOrDefault(s.Slug)))];
+        Choices = [.. PracticeScope.All.Select(s => new Choice(s, Subtitle(s, study.Find(s.Slug)?.Title), available.GetValueOrDefault(s.Slug)))];
         if (participantId is { } id)
         {
             WeakPoints = await PracticeHistory.WeakPointsAsync(db, id, ct);
             RecentSets = await PracticeHistory.RecentSetsAsync(db, id, 10, ct);
         }
     }
+
+    private static string Subtitle(PracticeScope scope, string? title) =>
+        title is null ? ""
+        : title.StartsWith(scope.Label + ":", StringComparison.Ordinal) ? title[(scope.Label.Length + 1)..].Trim()
+        : title;
 
     public static string PartOf(PracticeScope scope) => scope.Kind switch
     {

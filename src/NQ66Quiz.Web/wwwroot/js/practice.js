@@ -117,7 +117,7 @@
         var picked = chosen.indexOf(id) >= 0;
         if (isKey) {
           label.classList.add('is-key');
-          label.appendChild(el('span', { 'class': 'practice-mark' }, ' (đáp án đúng)'));
+          label.lastElementChild.appendChild(el('span', { 'class': 'practice-mark' }, ' (đáp án đúng)'));
         } else if (picked) {
           label.classList.add('is-wrong');
         }
