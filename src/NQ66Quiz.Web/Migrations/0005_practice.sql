@@ -12,7 +12,7 @@ CREATE TABLE practice_answers (
     chosen         integer[] NOT NULL,             -- option ids as in question_versions.options
     correct        boolean NOT NULL,
     answered_at    timestamptz NOT NULL,
-    PRIMARY KEY (set_id, question_id),             -- the first answer to a question of a set is the one that counts
+    -- The first answer to a question of a set is the one that counts; participant first, as every read filters on it.
+    PRIMARY KEY (participant_id, set_id, question_id),
     FOREIGN KEY (question_id, version) REFERENCES question_versions (question_id, version)
 );
-CREATE INDEX practice_answers_participant ON practice_answers (participant_id, answered_at DESC);

@@ -188,6 +188,23 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     }
 
     [Fact]
+    public async Task An_answer_to_a_question_wiped_from_the_bank_since_the_draw_asks_for_a_new_set()
+    {
+        await App.SeedAsync(Viewpoint("qd1-001", 1));
+        using var client = App.CreateClient();
+        var ticket = (await DrawAsync(client, "quan-diem-1")).Set.Ticket;
+        await using (var db = App.OpenConnection())
+        {
+            await db.ExecuteAsync("TRUNCATE questions, question_versions CASCADE");
+        }
+
+        var (response, json) = await AnswerAsync(client, ticket, "qd1-001", 0);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Câu hỏi này không còn trong ngân hàng câu hỏi", Text(json), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_scope_is_refused_and_an_empty_one_says_there_are_no_questions_yet()
     {
         using var client = App.CreateClient();

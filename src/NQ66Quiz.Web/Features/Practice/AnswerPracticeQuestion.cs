@@ -49,11 +49,16 @@ public static class AnswerPracticeQuestion
 
         await using var connection = await db.OpenConnectionAsync(ct);
         // The version the set showed, even if the bank was re-imported since: the person answered that text.
-        var row = await connection.QuerySingleAsync<Row>(new CommandDefinition("""
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
             SELECT kind, options::text AS options, explanation_html, viewpoints, tasks, topics
             FROM question_versions
             WHERE question_id = @Id AND version = @Version
             """, drawn, cancellationToken: ct));
+        if (row is null)
+        {
+            // Only if the bank was wiped after the set was drawn: versions are otherwise never deleted.
+            return Invalid("questionId", "Câu hỏi này không còn trong ngân hàng câu hỏi. Hãy tải lại trang để bắt đầu lượt luyện tập mới.");
+        }
         var options = JsonSerializer.Deserialize<StoredOption[]>(row.Options, DrawPracticeSet.Json)!;
         var chosen = (request.OptionIds ?? []).Distinct().ToArray();
         switch (PracticeRules.Check(chosen, options, row.Kind))
@@ -74,7 +79,7 @@ public static class AnswerPracticeQuestion
             recorded = await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO practice_answers (set_id, question_id, version, participant_id, scope, chosen, correct, answered_at)
                 VALUES (@SetId, @QuestionId, @Version, @ParticipantId, @Scope, @Chosen, @Correct, @AnsweredAt)
-                ON CONFLICT (set_id, question_id) DO NOTHING
+                ON CONFLICT (participant_id, set_id, question_id) DO NOTHING
                 """, new
             {
                 ticket.SetId,
