@@ -33,7 +33,9 @@ public sealed class BankReviewTests(ITestOutputHelper output)
     {
         var coverage = BankReview.Distribution(Bank.Value);
         var table = BankReview.Table(coverage);
+        // The test output goes to the TRX; the console line is what .ci/test shows even when the test passes.
         output.WriteLine(table);
+        Console.WriteLine($"Question bank coverage ({Bank.Value.Count} questions in content/questions):\n{table}");
 
         var missing = coverage.Where(c => !c.Met).Select(c => $"{c.Name}: {c.Count}, target {c.Target}").ToList();
         Assert.True(missing.Count == 0, $"coverage targets not met ({string.Join("; ", missing)}):\n{table}");
