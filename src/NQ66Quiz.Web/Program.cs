@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.QuestionBank;
+using NQ66Quiz.Web.Features.Practice;
 using NQ66Quiz.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
@@ -11,6 +12,7 @@ builder.AddPlatform();
 // Features.
 builder.Services.AddOrganizers(builder.Configuration);
 builder.Services.AddQuestionBank();
+builder.Services.AddStudyAndPractice();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.MapOpenApi();
 // Features: each maps its own route group and applies its policy there.
 app.MapOrganizerSignIn();
 app.MapQuestionBank();
+app.MapPractice();
 
 // Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
 app.MapRazorPages();
