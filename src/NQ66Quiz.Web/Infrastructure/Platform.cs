@@ -23,6 +23,7 @@ public static class Platform
         services.AddDatabase();
         services.AddRedis(configuration);
         services.AddSingleton(TimeProvider.System);
+        services.AddSharedDataProtection();
 
         if (builder.Environment.IsProduction())
         {

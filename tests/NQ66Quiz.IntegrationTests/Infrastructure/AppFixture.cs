@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -28,6 +30,7 @@ public sealed class AppFixture : IAsyncLifetime
     public const string OrganizerPassword = "test-organizer-password";
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
+    private readonly ConditionalWeakTable<HttpClient, CookieContainer> _cookies = new();
     private Respawner? _respawner;
 
     public string DatabaseName => $"nq66_test_{_runId}";
@@ -69,7 +72,7 @@ public sealed class AppFixture : IAsyncLifetime
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = ["public"],
-            TablesToIgnore = ["schema_version"],
+            TablesToIgnore = ["schema_version", "data_protection_keys"],
             WithReseed = true,
         });
     }
@@ -78,8 +81,13 @@ public sealed class AppFixture : IAsyncLifetime
     /// A client of the real Kestrel server with its own cookies, which does not follow redirects (so tests see them).
     /// The factory's own client options are not applied on Kestrel, hence the handler here.
     /// </summary>
-    public HttpClient CreateClient() =>
-        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = BaseAddress };
+    public HttpClient CreateClient()
+    {
+        var jar = new CookieContainer();
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = jar }) { BaseAddress = BaseAddress };
+        _cookies.AddOrUpdate(client, jar);
+        return client;
+    }
 
     /// <summary>A client signed in as an organizer (through the real sign-in endpoint).</summary>
     public async Task<HttpClient> CreateOrganizerClientAsync()
@@ -89,6 +97,9 @@ public sealed class AppFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return client;
     }
+
+    /// <summary>The Cookie header a client of <see cref="CreateClient"/> sends to the app.</summary>
+    public string CookieHeader(HttpClient client) => _cookies.TryGetValue(client, out var jar) ? jar.GetCookieHeader(BaseAddress) : "";
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 
