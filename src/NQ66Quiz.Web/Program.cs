@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Infrastructure;
 
@@ -9,6 +10,7 @@ builder.AddPlatform();
 
 // Features.
 builder.Services.AddOrganizers(builder.Configuration);
+builder.Services.AddContests(builder.Configuration);
 
 var app = builder.Build();
 
@@ -31,6 +33,7 @@ app.MapOpenApi();
 
 // Features: each maps its own route group and applies its policy there.
 app.MapOrganizerSignIn();
+app.MapContests();
 
 // Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
 app.MapRazorPages();
