@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using NQ66Quiz.IntegrationTests.Infrastructure;
+using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Infrastructure;
 
@@ -89,5 +90,54 @@ public static class TestData
         using var response = await client.PostAsJsonAsync("/api/participants/register", request);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (client, (await response.Content.ReadFromJsonAsync<ParticipantProfile>())!);
+    }
+
+    /// <summary>The fake clock plus <paramref name="fromNow"/>, as an organizer types it in Vietnam time (to the second).</summary>
+    public static string At(this AppFixture app, TimeSpan fromNow) =>
+        VietnamTime.ToLocal(app.Clock.GetUtcNow() + fromNow).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The fake clock's now, truncated to the second as round times are.</summary>
+    public static DateTimeOffset Second(this AppFixture app, TimeSpan fromNow)
+    {
+        var t = app.Clock.GetUtcNow() + fromNow;
+        return new DateTimeOffset(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    }
+
+    public static ContestRequest Contest(int organizingUnitId, string name = "Tìm hiểu Nghị quyết 66-NQ/TW", string predictionKind = PredictionKinds.PerfectScores,
+        bool onePrizePerPerson = false) =>
+        new(name, "## Thể lệ\n\nMỗi tuần thi có **10 câu hỏi**.", organizingUnitId, predictionKind, OnePrizePerPerson: onePrizePerPerson);
+
+    /// <summary>A round opening now (or after <paramref name="opensIn"/>) for 7 days, with <paramref name="questions"/> questions of any kind.</summary>
+    public static RoundRequest Round(this AppFixture app, int questions = 4, TimeSpan? opensIn = null, TimeSpan? length = null, int minutes = 10,
+        int attempts = 3, List<PrizeTier>? prizes = null)
+    {
+        var opens = opensIn ?? TimeSpan.Zero;
+        return new(app.At(opens), app.At(opens + (length ?? TimeSpan.FromDays(7))), minutes, attempts, [new BlueprintLine(questions)], prizes);
+    }
+
+    public static async Task<ContestView> CreateContestAsync(this HttpClient organizer, ContestRequest request)
+    {
+        using var response = await organizer.PostAsJsonAsync("/api/organizer/contests", request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<ContestView>())!;
+    }
+
+    public static async Task<RoundView> CreateRoundAsync(this HttpClient organizer, long contestId, RoundRequest request)
+    {
+        using var response = await organizer.PostAsJsonAsync($"/api/organizer/contests/{contestId}/rounds", request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<RoundView>())!;
+    }
+
+    /// <summary>Units, <paramref name="questions"/> questions of any kind, a contest and one round open now.</summary>
+    public static async Task<(HttpClient Organizer, ContestView Contest, RoundView Round)> OpenRoundAsync(this AppFixture app, int questions = 8,
+        RoundRequest? round = null, ContestRequest? contest = null)
+    {
+        await app.LoadUnitsAsync();
+        await app.SeedQuestionsAsync(Enumerable.Range(1, questions).Select(i => new TestQuestion($"q{i:000}", Viewpoints: [1 + i % 5])));
+        var organizer = await app.CreateOrganizerClientAsync();
+        var created = await organizer.CreateContestAsync(contest ?? Contest(await app.UnitIdAsync("Sở Tư pháp")));
+        var opened = await organizer.CreateRoundAsync(created.Id, round ?? app.Round());
+        return (organizer, created, opened);
     }
 }

@@ -9,7 +9,7 @@ using NQ66Quiz.Web.Features.Participants;
 
 namespace NQ66Quiz.IntegrationTests.Participants;
 
-public sealed class RegistrationTests(AppFixture app) : IntegrationTest(app)
+public sealed class RegistrationTests(AppFixture app) : ContestTest(app)
 {
     private int _unit;
 

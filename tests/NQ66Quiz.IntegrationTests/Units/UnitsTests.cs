@@ -8,7 +8,7 @@ using NQ66Quiz.Web.Features.Units;
 
 namespace NQ66Quiz.IntegrationTests.Units;
 
-public sealed class UnitsTests(AppFixture app) : IntegrationTest(app)
+public sealed class UnitsTests(AppFixture app) : ContestTest(app)
 {
     [Fact]
     public async Task Loading_the_units_file_twice_stores_each_unit_once_and_reports_nothing_changed()

@@ -15,6 +15,8 @@ public static class ContestsModule
         services.AddSingleton<IContentLoader, UnitsLoader>();
         services.AddSingleton<UnitSearch>();
         services.AddSingleton<ParticipantAccounts>();
+        services.AddSingleton<ContestStore>();
+        services.AddSingleton<ContestSetup>();
         return services;
     }
 
@@ -22,6 +24,7 @@ public static class ContestsModule
     {
         UnitSearch.Map(app);
         ParticipantsApi.Map(app);
+        ContestsApi.Map(app);
         return app;
     }
 }

@@ -34,7 +34,7 @@ public static class VietnamTime
         {
             return (Truncate(new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime()), null);
         }
-        return (null, $"{what} \"{text}\" không đúng dạng năm-tháng-ngàyTgiờ:phút, ví dụ 2026-12-07T10:00 (giờ Việt Nam).");
+        return (null, $"{char.ToUpper(what[0], CultureInfo.InvariantCulture)}{what[1..]} \"{text}\" không đúng dạng năm-tháng-ngàyTgiờ:phút, ví dụ 2026-12-07T10:00 (giờ Việt Nam).");
     }
 
     /// <summary>"2026-12-07T10:00", the value of an HTML datetime-local input in Vietnam time.</summary>
