@@ -1,3 +1,5 @@
+using NQ66Quiz.Web.Features.Attempts;
+using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Features.Units;
 using NQ66Quiz.Web.Infrastructure;
@@ -12,11 +14,21 @@ public static class ContestsModule
 {
     public static IServiceCollection AddContests(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ContestOptions>().Bind(configuration.GetSection(ContestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IContentLoader, UnitsLoader>();
         services.AddSingleton<UnitSearch>();
         services.AddSingleton<ParticipantAccounts>();
         services.AddSingleton<ContestStore>();
         services.AddSingleton<ContestSetup>();
+        services.AddSingleton<LeaderboardKeys>();
+        services.AddSingleton<LeaderboardWriter>();
+        services.AddSingleton<AttemptStart>();
+        services.AddSingleton<AttemptAnswers>();
+        services.AddSingleton<AttemptSubmit>();
+        services.AddSingleton<AttemptQueries>();
+        services.AddSingleton<AttemptExpiry>();
+        services.AddSingleton<ContestJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<ContestJobs>());
         return services;
     }
 
@@ -25,6 +37,7 @@ public static class ContestsModule
         UnitSearch.Map(app);
         ParticipantsApi.Map(app);
         ContestsApi.Map(app);
+        AttemptsApi.Map(app);
         return app;
     }
 }
