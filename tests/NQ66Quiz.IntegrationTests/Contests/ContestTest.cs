@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NQ66Quiz.IntegrationTests.Infrastructure;
 
 namespace NQ66Quiz.IntegrationTests.Contests;
@@ -29,4 +30,22 @@ public abstract class ContestTest(AppFixture app) : IntegrationTest(app)
 public sealed class ContestCollectionDefinition : ICollectionFixture<AppFixture>, ICollectionFixture<BrowserFixture>
 {
     public const string Name = "contests";
+}
+
+internal static class ContestJobsInTests
+{
+    /// <summary>
+    /// The contest's background jobs (closing attempts and rounds, leaderboard sync) tick on wall-clock time while the
+    /// tests jump a fake clock: a tick landing between "advance the clock" and "submit" would change what a test sees.
+    /// Tests run the jobs' steps explicitly instead, so the ticks are pushed out of the way for the whole test run.
+    /// </summary>
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "Must run before any app host of the test run reads its configuration.")]
+    internal static void SlowDownBackgroundJobs()
+    {
+        if (Environment.GetEnvironmentVariable("Contests__JobIntervalSeconds") is null)
+        {
+            Environment.SetEnvironmentVariable("Contests__JobIntervalSeconds", "3600");
+        }
+    }
 }

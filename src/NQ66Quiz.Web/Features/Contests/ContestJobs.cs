@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NQ66Quiz.Web.Features.Attempts;
+using NQ66Quiz.Web.Features.Leaderboards;
 
 namespace NQ66Quiz.Web.Features.Contests;
 
@@ -33,5 +34,7 @@ public sealed class ContestJobs(IServiceProvider services, IOptions<ContestOptio
     public async Task RunOnceAsync(CancellationToken ct)
     {
         await services.GetRequiredService<AttemptExpiry>().CloseDueAsync(ct);
+        await services.GetRequiredService<LeaderboardSync>().SyncAsync(ct);
+        await services.GetRequiredService<RoundClose>().CloseDueAsync(ct);
     }
 }

@@ -29,6 +29,8 @@ public static class ContestsApi
             await store.GetRoundAsync(roundId, ct) is { } round ? TypedResults.Ok(round) : TypedResults.NotFound());
         organizer.MapPut("/rounds/{roundId:long}", async (long roundId, RoundRequest request, ContestSetup setup, CancellationToken ct) =>
             ToHttp(await setup.UpdateRoundAsync(roundId, request, ct)));
+        RoundResultsApi.MapOrganizer(organizer);
+        RoundResultsApi.MapPublic(app);
     }
 
     public static Results<Ok<T>, Created<T>, ValidationProblem, ProblemHttpResult, NotFound> ToHttp<T>(SetupResult<T> result, Func<T, string>? created = null) =>

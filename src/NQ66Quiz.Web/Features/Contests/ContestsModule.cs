@@ -27,6 +27,13 @@ public static class ContestsModule
         services.AddSingleton<AttemptSubmit>();
         services.AddSingleton<AttemptQueries>();
         services.AddSingleton<AttemptExpiry>();
+        services.AddSingleton<LeaderboardSource>();
+        services.AddSingleton<LeaderboardReader>();
+        services.AddSingleton<LeaderboardRebuild>();
+        services.AddSingleton<LeaderboardSync>();
+        services.AddSingleton<RoundClose>();
+        services.AddSingleton<RoundResults>();
+        services.AddVerb<LeaderboardsRebuildVerb>();
         services.AddSingleton<ContestJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<ContestJobs>());
         return services;
@@ -38,6 +45,7 @@ public static class ContestsModule
         ParticipantsApi.Map(app);
         ContestsApi.Map(app);
         AttemptsApi.Map(app);
+        LeaderboardsApi.Map(app);
         return app;
     }
 }

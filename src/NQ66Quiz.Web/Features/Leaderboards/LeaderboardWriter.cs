@@ -16,11 +16,12 @@ public sealed record BestEntry(long RoundId, DateTimeOffset OpensAt, long Partic
 /// </summary>
 public sealed class LeaderboardWriter(IConnectionMultiplexer redis, LeaderboardKeys keys, ILogger<LeaderboardWriter> logger)
 {
-    public async Task RecordAsync(IReadOnlyCollection<BestEntry> entries)
+    /// <returns>false when Redis could not be written (the caller may retry later).</returns>
+    public async Task<bool> RecordAsync(IReadOnlyCollection<BestEntry> entries)
     {
         if (entries.Count == 0)
         {
-            return;
+            return true;
         }
         try
         {
@@ -36,10 +37,12 @@ public sealed class LeaderboardWriter(IConnectionMultiplexer redis, LeaderboardK
             }
             batch.Execute();
             await Task.WhenAll(writes);
+            return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             logger.LogWarning(e, "Could not update {Count} leaderboard entries in Redis; the periodic sync or `leaderboards rebuild` will restore them", entries.Count);
+            return false;
         }
     }
 }

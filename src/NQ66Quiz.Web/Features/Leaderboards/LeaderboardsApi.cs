@@ -1,0 +1,18 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NQ66Quiz.Web.Features.Participants;
+
+namespace NQ66Quiz.Web.Features.Leaderboards;
+
+/// <summary><c>/api/rounds/{id}/leaderboard</c>: public; "me" is filled in for a signed-in participant.</summary>
+public static class LeaderboardsApi
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/rounds").WithTags("Leaderboards");
+        group.MapGet("/{roundId:long}/leaderboard", async Task<Results<Ok<LeaderboardView>, NotFound>> (
+            long roundId, int? top, int? unitId, ClaimsPrincipal user, LeaderboardReader reader, CancellationToken ct) =>
+            await reader.ReadAsync(roundId, top ?? 20, unitId, ParticipantAccounts.IdOf(user), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithSummary("Bảng xếp hạng tuần thi (cả Thành phố, hoặc một đơn vị với unitId): top N và thứ hạng của tôi.");
+    }
+}
