@@ -105,7 +105,7 @@ public static class TestData
 
     public static ContestRequest Contest(int organizingUnitId, string name = "Tìm hiểu Nghị quyết 66-NQ/TW", string predictionKind = PredictionKinds.PerfectScores,
         bool onePrizePerPerson = false) =>
-        new(name, "## Thể lệ\n\nMỗi tuần thi có **10 câu hỏi**.", organizingUnitId, predictionKind, OnePrizePerPerson: onePrizePerPerson);
+        new(name, "## Cách thi\n\nMỗi tuần thi có **10 câu hỏi**.", organizingUnitId, predictionKind, OnePrizePerPerson: onePrizePerPerson);
 
     /// <summary>A round opening now (or after <paramref name="opensIn"/>) for 7 days, with <paramref name="questions"/> questions of any kind.</summary>
     public static RoundRequest Round(this AppFixture app, int questions = 4, TimeSpan? opensIn = null, TimeSpan? length = null, int minutes = 10,

@@ -12,8 +12,8 @@ public static class PredictionKinds
 
     /// <summary>The prediction question as participants read it.</summary>
     public static string Question(string kind) => kind == Entries
-        ? "Câu hỏi dự đoán: Theo bạn, tuần thi này có bao nhiêu lượt thi?"
-        : "Câu hỏi dự đoán: Theo bạn, tuần thi này có bao nhiêu người trả lời đúng tất cả các câu hỏi?";
+        ? "Theo bạn, tuần thi này có bao nhiêu lượt thi?"
+        : "Theo bạn, tuần thi này có bao nhiêu người trả lời đúng tất cả các câu hỏi?";
 }
 
 public static class RoundStatus

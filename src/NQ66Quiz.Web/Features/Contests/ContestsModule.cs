@@ -1,3 +1,6 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Participants;
@@ -14,6 +17,8 @@ public static class ContestsModule
 {
     public static IServiceCollection AddContests(this IServiceCollection services, IConfiguration configuration)
     {
+        // Vietnamese in pages as characters, not &#x...; entities: smaller pages, readable source, exact text in tests.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddOptions<ContestOptions>().Bind(configuration.GetSection(ContestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IContentLoader, UnitsLoader>();
         services.AddSingleton<UnitSearch>();

@@ -37,8 +37,8 @@ public static class VietnamTime
         return (null, $"{char.ToUpper(what[0], CultureInfo.InvariantCulture)}{what[1..]} \"{text}\" không đúng dạng năm-tháng-ngàyTgiờ:phút, ví dụ 2026-12-07T10:00 (giờ Việt Nam).");
     }
 
-    /// <summary>"2026-12-07T10:00", the value of an HTML datetime-local input in Vietnam time.</summary>
-    public static string ToInput(DateTimeOffset instant) => ToLocal(instant).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>"2026-12-07T10:00:00", the value of an HTML datetime-local input (step 1 s) in Vietnam time.</summary>
+    public static string ToInput(DateTimeOffset instant) => ToLocal(instant).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static bool HasOffset(string text) => text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > 10;
 
