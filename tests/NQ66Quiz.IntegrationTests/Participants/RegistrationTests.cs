@@ -152,4 +152,21 @@ public sealed class RegistrationTests(AppFixture app) : ContestTest(app)
         Assert.Equal(("Nguyễn Văn Anh", "Sở Tư pháp", "001090123456"), (profile!.FullName, profile.UnitName, profile.NationalId));
         client.Dispose();
     }
+
+    [Fact]
+    public async Task Too_many_wrong_passwords_lock_the_phone_out_for_a_while_even_with_the_right_one()
+    {
+        (await App.RegisterAsync(TestData.Registration("0912345678", _unit))).Client.Dispose();
+        using var client = App.CreateClient();
+
+        for (var i = 0; i < SignInThrottle.MaxFailures; i++)
+        {
+            (await client.PostAsJsonAsync("/api/participants/sign-in", new SignInRequest("0912345678", "sai-mat-khau"))).Dispose();
+        }
+        using var blocked = await client.PostAsJsonAsync("/api/participants/sign-in", new SignInRequest("0912 345 678", "mat-khau-an-toan"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("Đăng nhập sai quá 10 lần; vui lòng thử lại sau 15 phút.",
+            (await blocked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
 }

@@ -22,6 +22,7 @@ public static class ContestsModule
         services.AddOptions<ContestOptions>().Bind(configuration.GetSection(ContestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IContentLoader, UnitsLoader>();
         services.AddSingleton<UnitSearch>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ParticipantAccounts>();
         services.AddSingleton<ContestStore>();
         services.AddSingleton<ContestSetup>();

@@ -20,6 +20,7 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
 {
     public const int MaxTop = 100;
     public const string Hidden = "Người dự thi (không công bố tên)";
+    public const string Unavailable = "Bảng xếp hạng tạm thời chưa hiển thị được; bài thi và kết quả của bạn vẫn được lưu đầy đủ. Vui lòng xem lại sau ít phút.";
 
     private sealed record PersonRow(long Id, string FullName, string UnitName, bool Publish);
 
@@ -31,6 +32,10 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
         if (round is null)
         {
             return null;
+        }
+        if (!redis.IsConnected)
+        {
+            throw new LeaderboardUnavailableException("Redis is not connected");
         }
         var final = round.ResultsPublishedAt is not null;
         var key = (final, unitId) switch
@@ -82,4 +87,10 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
         return new LeaderboardView(roundId, round.Number, round.ContestSlug, round.ContestName, final ? "final" : "live", unitId, total, rows,
             myRank is { } r ? Row(me!.Value, r, myScore!.Value) : null);
     }
+}
+
+/// <summary>Redis cannot be read; the leaderboard views answer 503 with <see cref="LeaderboardReader.Unavailable"/>.</summary>
+public sealed class LeaderboardUnavailableException(string message) : Exception(message)
+{
+    public static bool Is(Exception e) => e is LeaderboardUnavailableException or RedisException or TimeoutException;
 }

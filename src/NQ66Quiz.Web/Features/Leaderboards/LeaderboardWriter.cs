@@ -16,12 +16,20 @@ public sealed record BestEntry(long RoundId, DateTimeOffset OpensAt, long Partic
 /// </summary>
 public sealed class LeaderboardWriter(IConnectionMultiplexer redis, LeaderboardKeys keys, ILogger<LeaderboardWriter> logger)
 {
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(1);
+
     /// <returns>false when Redis could not be written (the caller may retry later).</returns>
     public async Task<bool> RecordAsync(IReadOnlyCollection<BestEntry> entries)
     {
         if (entries.Count == 0)
         {
             return true;
+        }
+        if (!redis.IsConnected)
+        {
+            // Known to be down: do not make the participant wait for a timeout; the sync catches up later.
+            logger.LogWarning("Redis is not connected; {Count} leaderboard entries left for the periodic sync", entries.Count);
+            return false;
         }
         try
         {
@@ -36,7 +44,10 @@ public sealed class LeaderboardWriter(IConnectionMultiplexer redis, LeaderboardK
                 writes.Add(batch.SetAddAsync(keys.Units(e.RoundId), e.UnitId));
             }
             batch.Execute();
-            await Task.WhenAll(writes);
+            var all = Task.WhenAll(writes);
+            // The submission's answer must not wait on a Redis that hangs; a late write still lands (ZADD LT is monotone).
+            _ = all.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await all.WaitAsync(WriteTimeout);
             return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)

@@ -26,10 +26,12 @@ public abstract record AccountResult
     public sealed record Invalid(Dictionary<string, string[]> Errors) : AccountResult;
 
     public sealed record Refused(string Message) : AccountResult;
+
+    public sealed record Throttled(string Message) : AccountResult;
 }
 
 /// <summary>Registration, sign-in and profile of participants (người dự thi).</summary>
-public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvider clock, SignInThrottle throttle)
 {
     public const string ClaimType = "participant_id";
 
@@ -113,6 +115,11 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         {
             return new AccountResult.Refused(wrong);
         }
+        if (await throttle.IsBlockedAsync(phone))
+        {
+            return new AccountResult.Throttled($"Đăng nhập sai quá {SignInThrottle.MaxFailures} lần; vui lòng thử lại sau "
+                + $"{SignInThrottle.Window.TotalMinutes:0} phút.");
+        }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CredentialRow>(new CommandDefinition(
             "SELECT id, password_hash FROM participants WHERE phone = @phone", new { phone }, cancellationToken: ct));
@@ -120,13 +127,16 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         {
             // Hash anyway, so a wrong phone and a wrong password take the same time.
             Hasher.HashPassword(new ParticipantAccount(0), request.Password);
+            await throttle.FailedAsync(phone);
             return new AccountResult.Refused(wrong);
         }
         var verdict = Hasher.VerifyHashedPassword(new ParticipantAccount(row.Id), row.PasswordHash, request.Password);
         if (verdict == PasswordVerificationResult.Failed)
         {
+            await throttle.FailedAsync(phone);
             return new AccountResult.Refused(wrong);
         }
+        await throttle.SucceededAsync(phone);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await connection.ExecuteAsync(new CommandDefinition("UPDATE participants SET password_hash = @hash WHERE id = @Id",

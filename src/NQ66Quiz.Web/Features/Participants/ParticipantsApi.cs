@@ -52,7 +52,9 @@ public static class ParticipantsApi
             await ParticipantAccounts.SignInAsync(http, ok.Profile);
             return TypedResults.Ok(ok.Profile);
         }
-        return TypedResults.Problem(title: ((AccountResult.Refused)result).Message, statusCode: StatusCodes.Status401Unauthorized);
+        return result is AccountResult.Throttled throttled
+            ? TypedResults.Problem(title: throttled.Message, statusCode: StatusCodes.Status429TooManyRequests)
+            : TypedResults.Problem(title: ((AccountResult.Refused)result).Message, statusCode: StatusCodes.Status401Unauthorized);
     }
 
     public static async Task<Results<Ok<ParticipantProfile>, NotFound>> GetProfileAsync(ClaimsPrincipal user, ParticipantAccounts accounts, CancellationToken ct) =>

@@ -22,7 +22,12 @@ public sealed class SignInModel(ParticipantAccounts accounts) : PageModel
             await ParticipantAccounts.SignInAsync(HttpContext, ok.Profile);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/cuoc-thi");
         }
-        Error = ((AccountResult.Refused)result).Message;
+        Error = result switch
+        {
+            AccountResult.Refused refused => refused.Message,
+            AccountResult.Throttled throttled => throttled.Message,
+            _ => "Không đăng nhập được.",
+        };
         return Page();
     }
 }

@@ -17,6 +17,8 @@ public sealed class LeaderboardModel(ContestStore store, LeaderboardReader reade
     [BindProperty(SupportsGet = true)]
     public bool Unit { get; set; }
 
+    public bool Unavailable { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string slug, int number, CancellationToken ct)
     {
         var round = (await store.GetAsync(slug, ct))?.Rounds.FirstOrDefault(r => r.Number == number);
@@ -29,7 +31,15 @@ public sealed class LeaderboardModel(ContestStore store, LeaderboardReader reade
         {
             (MyUnitId, MyUnitName) = (profile.UnitId, profile.UnitName);
         }
-        Board = (await reader.ReadAsync(round.Id, 50, Unit ? MyUnitId : null, me, ct))!;
+        try
+        {
+            Board = (await reader.ReadAsync(round.Id, 50, Unit ? MyUnitId : null, me, ct))!;
+        }
+        catch (Exception e) when (LeaderboardUnavailableException.Is(e))
+        {
+            Unavailable = true;
+            Board = new LeaderboardView(round.Id, round.Number, round.ContestSlug, round.ContestName, "live", null, 0, [], null);
+        }
         return Page();
     }
 }

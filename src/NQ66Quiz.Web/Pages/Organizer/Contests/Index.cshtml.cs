@@ -49,15 +49,16 @@ public sealed class ContestForm
     public int? OrganizingUnitId { get; set; }
     public string PredictionKind { get; set; } = PredictionKinds.PerfectScores;
     public List<string> EligibleTypes { get; set; } = [];
+    public List<int> EligibleUnitIds { get; set; } = [];
     public bool NationalIdRequired { get; set; }
     public bool OnePrizePerPerson { get; set; }
 
     public ContestRequest ToRequest() => new(Name, DescriptionMd, OrganizingUnitId, PredictionKind, string.IsNullOrWhiteSpace(Slug) ? null : Slug,
-        [.. EligibleTypes], null, NationalIdRequired, OnePrizePerPerson);
+        [.. EligibleTypes], [.. EligibleUnitIds], NationalIdRequired, OnePrizePerPerson);
 
     public static ContestForm From(ContestView c) => new()
     {
         Name = c.Name, Slug = c.Slug, DescriptionMd = c.DescriptionMd, OrganizingUnitId = c.OrganizingUnitId, PredictionKind = c.PredictionKind,
-        EligibleTypes = [.. c.EligibleTypes], NationalIdRequired = c.NationalIdRequired, OnePrizePerPerson = c.OnePrizePerPerson,
+        EligibleTypes = [.. c.EligibleTypes], EligibleUnitIds = [.. c.EligibleUnitIds], NationalIdRequired = c.NationalIdRequired, OnePrizePerPerson = c.OnePrizePerPerson,
     };
 }
