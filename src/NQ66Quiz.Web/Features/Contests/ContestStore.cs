@@ -135,7 +135,8 @@ public sealed class ContestStore(NpgsqlDataSource dataSource)
     public static async Task<RoundView?> GetRoundAsync(NpgsqlConnection connection, long roundId, NpgsqlTransaction? tx, CancellationToken ct, bool forUpdate = false)
     {
         var row = await connection.QuerySingleOrDefaultAsync<RoundRow>(new CommandDefinition(
-            RoundSql + " WHERE r.id = @roundId" + (forUpdate ? " FOR UPDATE OF r" : ""), new { roundId }, tx, cancellationToken: ct));
+            // NO KEY UPDATE: an organizer's edit must not block attempt starts, whose foreign keys take KEY SHARE on the round.
+            RoundSql + " WHERE r.id = @roundId" + (forUpdate ? " FOR NO KEY UPDATE OF r" : ""), new { roundId }, tx, cancellationToken: ct));
         return row?.ToView();
     }
 

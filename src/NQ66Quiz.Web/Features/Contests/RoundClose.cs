@@ -89,7 +89,7 @@ public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, 
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var state = await connection.QuerySingleOrDefaultAsync<RoundState>(new CommandDefinition(
-                "SELECT closed_at, results_published_at FROM contest_rounds WHERE id = @roundId FOR UPDATE" + (fromJob ? " SKIP LOCKED" : ""),
+                "SELECT closed_at, results_published_at FROM contest_rounds WHERE id = @roundId FOR NO KEY UPDATE" + (fromJob ? " SKIP LOCKED" : ""),
                 new { roundId }, tx, cancellationToken: ct));
             if (state is null || state.ResultsPublishedAt is not null || (fromJob && state.ClosedAt is not null))
             {

@@ -114,16 +114,14 @@ public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store
         var distribution = await connection.QueryAsync<ScoreCount>(new CommandDefinition("""
             SELECT score, count(*) AS entries FROM attempts WHERE round_id = @roundId AND status <> 'in_progress' GROUP BY score ORDER BY score DESC
             """, args, cancellationToken: ct));
+        // Every attempt of a closed round is closed, so a unit's entries are its people's attempt counts (no join back to attempts).
         var units = await connection.QueryAsync<UnitCount>(new CommandDefinition("""
-            SELECT u.name AS unit_name, count(*) FILTER (WHERE e.best_attempt_id IS NOT NULL) AS participants,
-                   (SELECT count(*) FROM attempts a JOIN round_entries x ON x.round_id = a.round_id AND x.participant_id = a.participant_id
-                    WHERE a.round_id = @roundId AND x.unit_id = u.id AND a.status <> 'in_progress') AS entries
+            SELECT u.name AS unit_name, count(*) FILTER (WHERE e.best_attempt_id IS NOT NULL) AS participants, sum(e.attempts_used)::bigint AS entries
             FROM round_entries e JOIN units u ON u.id = e.unit_id
             WHERE e.round_id = @roundId
             GROUP BY u.id, u.name
-            ORDER BY participants DESC, entries DESC, u.name
-            LIMIT 10
             """, args, cancellationToken: ct));
-        return new RoundStatistics(totals.Participants, totals.Entries, totals.PerfectParticipants, round.PredictionActual, [.. distribution], [.. units]);
+        var topUnits = units.OrderByDescending(u => u.Participants).ThenByDescending(u => u.Entries).ThenBy(u => u.UnitName, Units.VietnameseText.Comparer).Take(10);
+        return new RoundStatistics(totals.Participants, totals.Entries, totals.PerfectParticipants, round.PredictionActual, [.. distribution], [.. topUnits]);
     }
 }
