@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.QuestionBank;
 using NQ66Quiz.Web.Features.Practice;
@@ -13,6 +14,7 @@ builder.AddPlatform();
 builder.Services.AddOrganizers(builder.Configuration);
 builder.Services.AddQuestionBank();
 builder.Services.AddStudyAndPractice();
+builder.Services.AddContests(builder.Configuration);
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.MapOpenApi();
 app.MapOrganizerSignIn();
 app.MapQuestionBank();
 app.MapPractice();
+app.MapContests();
 
 // Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
 app.MapRazorPages();

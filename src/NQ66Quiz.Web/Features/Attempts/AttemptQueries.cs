@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NQ66Quiz.Web.Features.Contests;
+using NQ66Quiz.Web.Features.Leaderboards;
+
+namespace NQ66Quiz.Web.Features.Attempts;
+
+public sealed record PaperOption(int Index, string Letter, string Html);
+
+public sealed record PaperQuestion(int Position, string Kind, string StemHtml, IReadOnlyList<PaperOption> Options, int[] Chosen);
+
+/// <summary>An attempt as the participant takes it: the questions and options in this attempt's order, and never the key.</summary>
+public sealed record AttemptPaper(
+    long Id, long RoundId, string ContestSlug, string ContestName, int RoundNumber, int Number, int AttemptsAllowed, string Status,
+    DateTimeOffset StartedAt, DateTimeOffset DeadlineAt, int RemainingSeconds, string PredictionQuestion, int? Prediction,
+    IReadOnlyList<PaperQuestion> Questions);
+
+public sealed record ResultOption(int Index, string Letter, string Html, bool Correct, bool Chosen);
+
+public sealed record ResultQuestion(int Position, string Kind, string StemHtml, IReadOnlyList<ResultOption> Options, bool IsCorrect, string ExplanationHtml);
+
+/// <summary>A closed attempt with the key: score, time taken and every question right or wrong with its explanation.</summary>
+public sealed record AttemptResult(
+    long Id, long RoundId, string ContestSlug, string ContestName, int RoundNumber, int Number, string Status, int Score, int QuestionCount,
+    int DurationMs, DateTimeOffset StartedAt, DateTimeOffset SubmittedAt, string PredictionQuestion, int? Prediction, bool IsBest,
+    IReadOnlyList<ResultQuestion> Questions);
+
+public sealed record AttemptSummary(
+    long Id, long RoundId, string ContestSlug, string ContestName, int RoundNumber, int Number, string Status, DateTimeOffset StartedAt,
+    DateTimeOffset? SubmittedAt, int? Score, int QuestionCount, int? DurationMs, bool IsBest);
+
+/// <summary>Reads attempts for their owner. An attempt past its deadline is closed on the way (the job would close it shortly anyway).</summary>
+public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options)
+{
+    private sealed record HeaderRow(
+        long Id, long RoundId, long ParticipantId, string ContestSlug, string ContestName, int RoundNumber, int Number, int AttemptsAllowed,
+        string Status, DateTime StartedAt, DateTime DeadlineAt, DateTime? SubmittedAt, int? Score, int QuestionCount, int? DurationMs,
+        int? Prediction, string PredictionKind, bool IsBest);
+
+    private sealed class QuestionRow
+    {
+        public short Position { get; init; }
+        public string Kind { get; init; } = "";
+        public string StemHtml { get; init; } = "";
+        public string Options { get; init; } = "";
+        public short[] OptionOrder { get; init; } = [];
+        public short[]? Chosen { get; init; }
+        public bool? IsCorrect { get; init; }
+        public string ExplanationHtml { get; init; } = "";
+    }
+
+    private sealed record SummaryRow(
+        long Id, long RoundId, string ContestSlug, string ContestName, int RoundNumber, int Number, string Status, DateTime StartedAt,
+        DateTime? SubmittedAt, int? Score, int QuestionCount, int? DurationMs, bool IsBest);
+
+    private const string HeaderSql = """
+        SELECT a.id, a.round_id, a.participant_id, c.slug AS contest_slug, c.name AS contest_name, r.number AS round_number, a.number,
+               r.attempts_allowed, a.status, a.started_at, a.deadline_at, a.submitted_at, a.score, a.question_count, a.duration_ms,
+               a.prediction, c.prediction_kind, coalesce(e.best_attempt_id = a.id, false) AS is_best
+        FROM attempts a
+        JOIN contest_rounds r ON r.id = a.round_id
+        JOIN contests c ON c.id = r.contest_id
+        JOIN round_entries e ON e.round_id = a.round_id AND e.participant_id = a.participant_id
+        WHERE a.id = @attemptId
+        """;
+
+    private const string QuestionsSql = """
+        SELECT aq.position, v.kind, v.stem_html, v.options::text AS options, aq.option_order, aq.chosen, aq.is_correct, v.explanation_html
+        FROM attempt_questions aq JOIN question_versions v ON v.id = aq.question_version_id
+        WHERE aq.attempt_id = @attemptId
+        ORDER BY aq.position
+        """;
+
+    /// <returns>The paper, or null when the attempt is not this participant's.</returns>
+    public async Task<AttemptPaper?> PaperAsync(long participantId, long attemptId, CancellationToken ct = default)
+    {
+        var header = await HeaderAsync(participantId, attemptId, ct);
+        if (header is null)
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var questions = await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct));
+        var deadline = ContestStore.Utc(header.DeadlineAt);
+        return new AttemptPaper(header.Id, header.RoundId, header.ContestSlug, header.ContestName, header.RoundNumber, header.Number,
+            header.AttemptsAllowed, header.Status, ContestStore.Utc(header.StartedAt), deadline,
+            header.Status == AttemptStatus.InProgress ? (int)Math.Max(0, Math.Ceiling((deadline - now).TotalSeconds)) : 0,
+            PredictionKinds.Question(header.PredictionKind), header.Prediction,
+            [.. questions.Select(q =>
+            {
+                var options = Options(q.Options);
+                return new PaperQuestion(q.Position, q.Kind, q.StemHtml,
+                    [.. q.OptionOrder.Select((id, i) => new PaperOption(i, Scoring.Letter(i), options[id].Html))],
+                    Scoring.ToDisplay(q.Chosen, q.OptionOrder));
+            })]);
+    }
+
+    /// <returns>The result with the key once the attempt is closed; null when it is not this participant's or still open.</returns>
+    public async Task<AttemptResult?> ResultAsync(long participantId, long attemptId, CancellationToken ct = default)
+    {
+        var header = await HeaderAsync(participantId, attemptId, ct);
+        if (header is null || header.Status == AttemptStatus.InProgress)
+        {
+            return null;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var questions = await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct));
+        return new AttemptResult(header.Id, header.RoundId, header.ContestSlug, header.ContestName, header.RoundNumber, header.Number, header.Status,
+            header.Score!.Value, header.QuestionCount, header.DurationMs!.Value, ContestStore.Utc(header.StartedAt), ContestStore.Utc(header.SubmittedAt!.Value),
+            PredictionKinds.Question(header.PredictionKind), header.Prediction, header.IsBest,
+            [.. questions.Select(q =>
+            {
+                var options = Options(q.Options);
+                var chosen = q.Chosen ?? [];
+                return new ResultQuestion(q.Position, q.Kind, q.StemHtml,
+                    [.. q.OptionOrder.Select((id, i) => new ResultOption(i, Scoring.Letter(i), options[id].Html, options[id].Correct, chosen.Contains(id)))],
+                    q.IsCorrect ?? false, q.ExplanationHtml);
+            })]);
+    }
+
+    /// <summary>Whether the attempt is this participant's and still open; closes it first when it is past deadline + grace.</summary>
+    public async Task<(bool Exists, string Status)> StatusAsync(long participantId, long attemptId, CancellationToken ct = default)
+    {
+        var header = await HeaderAsync(participantId, attemptId, ct);
+        return header is null ? (false, "") : (true, header.Status);
+    }
+
+    public async Task<IReadOnlyList<AttemptSummary>> HistoryAsync(long participantId, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition("""
+            SELECT a.id, a.round_id, c.slug AS contest_slug, c.name AS contest_name, r.number AS round_number, a.number, a.status, a.started_at,
+                   a.submitted_at, a.score, a.question_count, a.duration_ms, coalesce(e.best_attempt_id = a.id, false) AS is_best
+            FROM attempts a
+            JOIN contest_rounds r ON r.id = a.round_id
+            JOIN contests c ON c.id = r.contest_id
+            JOIN round_entries e ON e.round_id = a.round_id AND e.participant_id = a.participant_id
+            WHERE a.participant_id = @participantId
+            ORDER BY a.started_at DESC, a.id DESC
+            LIMIT 500
+            """, new { participantId }, cancellationToken: ct));
+        return [.. rows.Select(r => new AttemptSummary(r.Id, r.RoundId, r.ContestSlug, r.ContestName, r.RoundNumber, r.Number, r.Status,
+            ContestStore.Utc(r.StartedAt), r.SubmittedAt is { } s ? ContestStore.Utc(s) : null, r.Score, r.QuestionCount, r.DurationMs, r.IsBest))];
+    }
+
+    private async Task<HeaderRow?> HeaderAsync(long participantId, long attemptId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var header = await connection.QuerySingleOrDefaultAsync<HeaderRow>(new CommandDefinition(HeaderSql, new { attemptId }, cancellationToken: ct));
+        if (header is null || header.ParticipantId != participantId)
+        {
+            return null;
+        }
+        if (header.Status == AttemptStatus.InProgress
+            && await AttemptClosing.ExpireIfDueAsync(dataSource, boards, attemptId, clock.GetUtcNow(), options.Value.Grace, ct))
+        {
+            header = await connection.QuerySingleAsync<HeaderRow>(new CommandDefinition(HeaderSql, new { attemptId }, cancellationToken: ct));
+        }
+        return header;
+    }
+
+    private static Dictionary<short, StoredOption> Options(string json) =>
+        JsonSerializer.Deserialize<List<StoredOption>>(json, JsonSerializerOptions.Web)!.ToDictionary(o => o.Id);
+}

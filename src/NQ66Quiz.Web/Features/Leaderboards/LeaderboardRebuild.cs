@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using NQ66Quiz.Web.Infrastructure;
+using StackExchange.Redis;
+
+namespace NQ66Quiz.Web.Features.Leaderboards;
+
+public sealed record RebuildReport(int Rounds, int LiveEntries, int FinalEntries, long ElapsedMs);
+
+/// <summary>
+/// Rebuilds every leaderboard of a round from PostgreSQL: new sorted sets are written under staging keys, then one
+/// MULTI/EXEC renames them over the live keys and drops boards of units that no longer have entries, so readers see
+/// either the old boards or the new ones, never a half-built one. Writes that landed on the old keys while the
+/// staging keys were filling are re-applied from PostgreSQL after the swap (ZADD LT makes that idempotent).
+/// </summary>
+public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, LeaderboardKeys keys, LeaderboardSource source, LeaderboardWriter writer)
+{
+    private const int Chunk = 1000;
+
+    /// <summary>Staging keys of a rebuild that dies half-way expire by themselves; the swap makes the renamed keys persistent.</summary>
+    private static readonly TimeSpan StagingLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>A transaction that started before the rebuild read PostgreSQL can commit after it: re-apply this far back.</summary>
+    private static readonly TimeSpan InFlight = TimeSpan.FromMinutes(1);
+
+    public async Task<RebuildReport> RebuildAllAsync(CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        int live = 0, final = 0;
+        var rounds = await source.RoundIdsAsync(ct);
+        foreach (var roundId in rounds)
+        {
+            var (l, f) = await RebuildRoundAsync(roundId, ct);
+            live += l;
+            final += f;
+        }
+        return new RebuildReport(rounds.Count, live, final, clock.ElapsedMilliseconds);
+    }
+
+    public async Task<(int Live, int Final)> RebuildRoundAsync(long roundId, CancellationToken ct = default)
+    {
+        var started = await source.DatabaseNowAsync(ct);
+        var best = await source.BestAsync(roundId, ct);
+        var results = await source.FinalAsync(roundId, ct);
+        var db = redis.GetDatabase();
+        var build = Guid.NewGuid().ToString("N")[..12];
+
+        // Staging: name → (real key, entries). Units get a live board per unit and, once closed, a final one.
+        var boards = new Dictionary<string, (RedisKey Real, List<SortedSetEntry> Entries)>(StringComparer.Ordinal)
+        {
+            ["live"] = (keys.Live(roundId), [.. best.Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]),
+            ["final"] = (keys.Final(roundId), [.. results.Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]),
+        };
+        var units = best.Select(e => e.UnitId).Concat(results.Select(r => r.UnitId)).Distinct().ToList();
+        foreach (var unit in units)
+        {
+            boards[$"live:u:{unit}"] = (keys.LiveUnit(roundId, unit),
+                [.. best.Where(e => e.UnitId == unit).Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
+            boards[$"final:u:{unit}"] = (keys.FinalUnit(roundId, unit),
+                [.. results.Where(r => r.UnitId == unit).Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]);
+        }
+        foreach (var (name, (_, entries)) in boards)
+        {
+            foreach (var chunk in entries.Chunk(Chunk))
+            {
+                await db.SortedSetAddAsync(keys.Staging(roundId, build, name), chunk);
+            }
+            if (entries.Count > 0)
+            {
+                await db.KeyExpireAsync(keys.Staging(roundId, build, name), StagingLifetime);
+            }
+        }
+        if (units.Count > 0)
+        {
+            await db.SetAddAsync(keys.Staging(roundId, build, "units"), [.. units.Select(u => (RedisValue)u)]);
+            await db.KeyExpireAsync(keys.Staging(roundId, build, "units"), StagingLifetime);
+        }
+
+        var oldUnits = (await db.SetMembersAsync(keys.Units(roundId))).Select(v => (int)v).ToList();
+        var swap = db.CreateTransaction();
+        var queued = new List<Task>();
+        foreach (var stale in oldUnits.Except(units))
+        {
+            queued.Add(swap.KeyDeleteAsync([keys.LiveUnit(roundId, stale), keys.FinalUnit(roundId, stale)]));
+        }
+        foreach (var (name, (real, entries)) in boards)
+        {
+            if (entries.Count > 0)
+            {
+                queued.Add(swap.KeyRenameAsync(keys.Staging(roundId, build, name), real));
+                queued.Add(swap.KeyPersistAsync(real));
+            }
+            else
+            {
+                queued.Add(swap.KeyDeleteAsync(real));
+            }
+        }
+        if (units.Count > 0)
+        {
+            queued.Add(swap.KeyRenameAsync(keys.Staging(roundId, build, "units"), keys.Units(roundId)));
+            queued.Add(swap.KeyPersistAsync(keys.Units(roundId)));
+        }
+        else
+        {
+            queued.Add(swap.KeyDeleteAsync(keys.Units(roundId)));
+        }
+        if (!await swap.ExecuteAsync())
+        {
+            throw new InvalidOperationException($"The leaderboard swap of round {roundId} was not executed.");
+        }
+        await Task.WhenAll(queued);
+
+        // Boards of rounds still open keep moving: catch up with what committed while this rebuild was reading.
+        await writer.RecordAsync(await source.ChangedSinceAsync(started - InFlight, roundId, ct));
+        return (best.Count, results.Count);
+    }
+}
+
+/// <summary><c>leaderboards rebuild</c>: rebuilds every Redis leaderboard from PostgreSQL.</summary>
+internal sealed class LeaderboardsRebuildVerb(LeaderboardRebuild rebuild, Migrator migrator) : ICommandVerb
+{
+    public string Name => "leaderboards rebuild";
+
+    public string Usage => "leaderboards rebuild         rebuild every Redis leaderboard from PostgreSQL (atomic swap)";
+
+    public async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct)
+    {
+        if (args.Length > 0)
+        {
+            await output.WriteLineAsync("leaderboards rebuild takes no arguments");
+            return 2;
+        }
+        await migrator.MigrateAsync(ct);
+        var report = await rebuild.RebuildAllAsync(ct);
+        await output.WriteLineAsync($"Rebuilt the leaderboards of {report.Rounds} round(s): {report.LiveEntries} live entries, "
+            + $"{report.FinalEntries} final entries, in {report.ElapsedMs} ms.");
+        return 0;
+    }
+}
