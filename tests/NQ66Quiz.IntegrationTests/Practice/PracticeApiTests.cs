@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
+using NQ66Quiz.IntegrationTests.Contests;
 using NQ66Quiz.IntegrationTests.Infrastructure;
 using NQ66Quiz.Web.Features.Practice;
 
@@ -238,8 +239,12 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
             new SeedQuestion("qd1-001") { Viewpoints = [1], Tasks = [3] },
             Viewpoint("qd1-002", 1),
             Viewpoint("qd2-001", 2));
-        using var participant = App.CreateParticipantClient(42);
-        using var other = App.CreateParticipantClient(43);
+        await App.LoadUnitsAsync();
+        var unit = await App.UnitIdAsync("Phường Hoàn Kiếm");
+        var (participant, _) = await App.RegisterAsync(TestData.Registration("0912000001", unit));
+        var (other, _) = await App.RegisterAsync(TestData.Registration("0912000002", unit, name: "Trần Thị Bình"));
+        using var disposeParticipant = participant;
+        using var disposeOther = other;
 
         var vp1 = (await DrawAsync(participant, "quan-diem-1")).Set.Ticket;
         Assert.True(Feedback(await AnswerAsync(participant, vp1, "qd1-001", 1)).Recorded);   // wrong

@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
 using NQ66Quiz.IntegrationTests.Infrastructure;
 
 namespace NQ66Quiz.IntegrationTests.Practice;
@@ -76,16 +72,4 @@ public static class QuestionSeed
     // Escapes markup only, as Markdig does: Vietnamese letters stay readable in the stored HTML.
     private static string Html(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
         .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
-
-    /// <summary>A client whose auth cookie carries <c>participant_id</c>, sealed with the app's own cookie keys.</summary>
-    public static HttpClient CreateParticipantClient(this AppFixture app, long participantId)
-    {
-        const string scheme = CookieAuthenticationDefaults.AuthenticationScheme;
-        var cookie = app.Service<IOptionsMonitor<CookieAuthenticationOptions>>().Get(scheme);
-        var identity = new ClaimsIdentity([new Claim("participant_id", participantId.ToString(CultureInfo.InvariantCulture))], scheme);
-        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), scheme);
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.BaseAddress };
-        client.DefaultRequestHeaders.Add("Cookie", $"{cookie.Cookie.Name}={cookie.TicketDataFormat.Protect(ticket)}");
-        return client;
-    }
 }

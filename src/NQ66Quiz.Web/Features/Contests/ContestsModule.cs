@@ -1,6 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
-using Microsoft.Extensions.WebEncoders;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Participants;
