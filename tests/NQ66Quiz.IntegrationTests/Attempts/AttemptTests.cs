@@ -328,6 +328,8 @@ public sealed class AttemptTests(AppFixture app) : ContestTest(app)
         Assert.All(result.Questions, q => Assert.Single(q.Options, o => o.Correct));
         Assert.All(result.Questions, q => Assert.StartsWith("Giải thích", q.ExplanationHtml, StringComparison.Ordinal));
         Assert.All(result.Questions.Take(2), q => Assert.True(q.Options.Single(o => o.Chosen).Correct));
+        // Every seeded question is tagged to one viewpoint: "Đọc thêm" leads to that viewpoint's study page.
+        Assert.All(result.Questions, q => Assert.Matches("^/hoc/quan-diem-[1-5]$", q.StudyPath));
         client.Dispose();
         organizer.Dispose();
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
+using NQ66Quiz.Web.Features.Practice;
 
 namespace NQ66Quiz.Web.Features.Attempts;
 
@@ -19,7 +20,9 @@ public sealed record AttemptPaper(
 
 public sealed record ResultOption(int Index, string Letter, string Html, bool Correct, bool Chosen);
 
-public sealed record ResultQuestion(int Position, string Kind, string StemHtml, IReadOnlyList<ResultOption> Options, bool IsCorrect, string ExplanationHtml);
+/// <param name="StudyPath">The study page of the question's first tag ("Đọc thêm").</param>
+public sealed record ResultQuestion(int Position, string Kind, string StemHtml, IReadOnlyList<ResultOption> Options, bool IsCorrect, string ExplanationHtml,
+    string StudyPath);
 
 /// <summary>A closed attempt with the key: score, time taken and every question right or wrong with its explanation.</summary>
 public sealed record AttemptResult(
@@ -49,6 +52,9 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         public short[]? Chosen { get; init; }
         public bool? IsCorrect { get; init; }
         public string ExplanationHtml { get; init; } = "";
+        public short[] Viewpoints { get; init; } = [];
+        public short[] Tasks { get; init; } = [];
+        public string[] Topics { get; init; } = [];
     }
 
     private sealed record SummaryRow(
@@ -67,7 +73,8 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         """;
 
     private const string QuestionsSql = """
-        SELECT aq.position, v.kind, v.stem_html, v.options::text AS options, aq.option_order, aq.chosen, aq.is_correct, v.explanation_html
+        SELECT aq.position, v.kind, v.stem_html, v.options::text AS options, aq.option_order, aq.chosen, aq.is_correct, v.explanation_html,
+               v.viewpoints, v.tasks, v.topics
         FROM attempt_questions aq JOIN question_versions v ON v.id = aq.question_version_id
         WHERE aq.attempt_id = @attemptId
         ORDER BY aq.position
@@ -117,7 +124,7 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
                 var chosen = q.Chosen ?? [];
                 return new ResultQuestion(q.Position, q.Kind, q.StemHtml,
                     [.. q.OptionOrder.Select((id, i) => new ResultOption(i, Scoring.Letter(i), options[id].Html, options[id].Correct, chosen.Contains(id)))],
-                    q.IsCorrect ?? false, q.ExplanationHtml);
+                    q.IsCorrect ?? false, q.ExplanationHtml, PracticeScope.FirstTag(q.Viewpoints, q.Tasks, q.Topics)?.StudyPath ?? "/hoc");
             })]);
     }
 
