@@ -23,6 +23,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Browser tests need Chromium at {ChromiumPath}: `apt-get install -y chromium` (the test command does this).");
         }
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
@@ -42,7 +43,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "Asia/Ho_Chi_Minh",
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(10_000);
+        // Generous waits: two cores shared by the app, PostgreSQL, Redis and Chromium make a page now and then take
+        // seconds under a full test run. These are limits for a hung page, not speed assertions.
+        page.SetDefaultTimeout(30_000);
+        page.SetDefaultNavigationTimeout(30_000);
         try
         {
             await body(page);
