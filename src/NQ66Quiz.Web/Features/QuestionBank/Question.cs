@@ -1,3 +1,5 @@
+using NQ66Quiz.Web.Features.Practice;
+
 namespace NQ66Quiz.Web.Features.QuestionBank;
 
 /// <summary>
@@ -25,11 +27,9 @@ public sealed record ParsedQuestion(
 
     public bool SameContent(ParsedQuestion other) => BankMarkdown.Canonical(this) == BankMarkdown.Canonical(other);
 
-    /// <summary>The study page linked from the explanation ("Đọc thêm"): the page of the question's first tag.</summary>
-    public string StudyPath => Viewpoints.Count > 0 ? $"/hoc/quan-diem-{Viewpoints[0]}"
-        : Tasks.Count > 0 ? $"/hoc/nhiem-vu-{Tasks[0]}"
-        : Topics.Count > 0 && Topics[0] != BankVocabulary.TopicGeneral ? $"/hoc/{Topics[0]}"
-        : "/hoc";
+    /// <summary>The study page linked from the explanation ("Đọc thêm"); one mapping for bank, practice and contest.</summary>
+    public string StudyPath =>
+        PracticeScope.FirstTag([.. Viewpoints.Select(v => (short)v)], [.. Tasks.Select(t => (short)t)], Topics)?.StudyPath ?? "/hoc";
 }
 
 /// <param name="Md">One line of inline Markdown.</param>
