@@ -171,6 +171,11 @@ public static class ErrorResponses
     {
         var where = $"dòng {(json.LineNumber ?? 0) + 1}, vị trí {(json.BytePositionInLine ?? 0) + 1}";
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "" : $", trường {json.Path}";
+        var missing = System.Text.RegularExpressions.Regex.Match(json.Message, "missing required properties including: (.+?)\\.?$");
+        if (missing.Success)
+        {
+            return $"Thiếu trường bắt buộc {missing.Groups[1].Value.Trim()} trong nội dung JSON.";
+        }
         var what = json.Message.Contains("could not be converted", StringComparison.Ordinal)
             ? "giá trị không đúng kiểu (ví dụ chữ ở chỗ cần số, hoặc số ở chỗ cần danh sách)"
             : json.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || json.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)

@@ -33,7 +33,7 @@ public static class Platform
         // Vietnamese text is written as itself in pages, not as &#x...; entities for every accented letter.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddErrorResponses();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddApiErrorDocs());
         services.AddPlatformHealthChecks();
         services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Organizer", OrganizerPolicy));
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

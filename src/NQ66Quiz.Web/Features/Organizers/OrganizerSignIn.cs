@@ -37,7 +37,8 @@ public static class OrganizerSignIn
     public static IEndpointRouteBuilder MapOrganizerSignIn(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/organizer").WithTags("Organizer");
-        group.MapPost("/sign-in", SignInAsync);
+        group.MapPost("/sign-in", SignInAsync).WithSummary("Đăng nhập ban tổ chức.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
