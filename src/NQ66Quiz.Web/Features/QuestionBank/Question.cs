@@ -25,6 +25,9 @@ public sealed record ParsedQuestion(
     /// <summary>The file it came from, relative to the bank folder (e.g. <c>questions/chung.md</c>), if any.</summary>
     public string? SourceFile { get; init; }
 
+    /// <summary><c>form</c>: recall (default) or scenario. Part of the content (canonical Markdown writes it when not the default).</summary>
+    public string Form { get; init; } = BankVocabulary.FormRecall;
+
     public bool SameContent(ParsedQuestion other) => BankMarkdown.Canonical(this) == BankMarkdown.Canonical(other);
 
     /// <summary>The study page linked from the explanation ("Đọc thêm"); one mapping for bank, practice and contest.</summary>
@@ -90,7 +93,8 @@ public static class BankVocabulary
     public const string KeyTopic = "topic";
     public const string KeyDifficulty = "difficulty";
     public const string KeyKind = "kind";
-    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind];
+    public const string KeyForm = "form";
+    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind, KeyForm];
 
     public const int ViewpointCount = 5;
     public const int TaskCount = 7;
@@ -105,6 +109,11 @@ public static class BankVocabulary
     public const string KindSingle = "single";
     public const string KindMultiple = "multiple";
     public static readonly string[] Kinds = [KindSingle, KindMultiple];
+
+    /// <summary>A question asks to recall what the texts say (the default) or to apply them to a situation ("tình huống").</summary>
+    public const string FormRecall = "recall";
+    public const string FormScenario = "scenario";
+    public static readonly string[] Forms = [FormRecall, FormScenario];
 
     public const int MinOptions = 2;
     public const int MaxOptions = 6;
