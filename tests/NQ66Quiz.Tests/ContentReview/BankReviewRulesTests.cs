@@ -76,7 +76,7 @@ public sealed class BankReviewRulesTests
     [Fact]
     public void Each_rule_finds_what_it_is_for()
     {
-        Assert.Equal(["questions/test.md:27 qd2-002: no ### Nguồn"], BankReview.Sources(Bank));
+        Assert.Equal(["questions/test.md:6 qd2-001: Nguồn uses the internal label 'Fact sheet': Fact sheet §2.2 — https://example.vn/a", "questions/test.md:27 qd2-002: no ### Nguồn"], BankReview.Sources(Bank));
         Assert.Equal(["questions/test.md:27 qd2-002: Giải thích does not contain the correct option \"Công khai, minh bạch\""], BankReview.Explanations(Bank));
         Assert.Equal(2, BankReview.AllOrNoneOptions(Bank).Count());
         Assert.Single(BankReview.DuplicateStems(Bank));
@@ -136,6 +136,6 @@ public sealed class BankReviewRulesTests
         Assert.Contains(coverage, c => c is { Name: "medium (0.0%)", Met: false });
         Assert.Contains(coverage, c => c is { Name: "hard (50.0%)", Met: false });
         Assert.Contains(coverage, c => c is { Name: "kind multiple", Count: 1, Met: true });
-        Assert.Contains("| viewpoint 2 | 1 | >= 25 | NO |", BankReview.Table(coverage), StringComparison.Ordinal);
+        Assert.Contains("| viewpoint 2 | 1 | >= 28 | NO |", BankReview.Table(coverage), StringComparison.Ordinal);
     }
 }

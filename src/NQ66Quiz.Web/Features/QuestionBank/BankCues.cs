@@ -41,6 +41,12 @@ public sealed partial record BankCueStats(
     /// </summary>
     public const double MinAbsoluteKeyRatio = 0.6;
 
+    /// <summary>
+    /// Shares of fewer questions say more about chance than about the writing (a sample folder of four questions is
+    /// "100 % first"): below this many single-answer questions no share is held against a threshold.
+    /// </summary>
+    public const int MinQuestionsForShares = 50;
+
     /// <summary>Below this many options with absolutes the ratio says nothing yet.</summary>
     public const int MinAbsoluteOptionsForRatio = 20;
 
@@ -81,6 +87,10 @@ public sealed partial record BankCueStats(
     /// <summary>One warning per threshold passed, at the bank level (file "", line 0), each saying what to change.</summary>
     public IEnumerable<BankIssue> Warnings(string where)
     {
+        if (SingleQuestions < MinQuestionsForShares)
+        {
+            yield break;
+        }
         if (SingleQuestions > 0 && KeyLongestShare > MaxKeyLongestShare)
         {
             yield return Bank(where, $"Đáp án đúng là phương án dài nhất ở {KeyLongest}/{SingleQuestions} câu một đáp án ({Percent(KeyLongestShare)}), vượt ngưỡng {Percent(MaxKeyLongestShare)}: người thi đoán được đáp án theo độ dài. Viết lại phương án sai cho dài tương đương, hoặc rút gọn đáp án.");
