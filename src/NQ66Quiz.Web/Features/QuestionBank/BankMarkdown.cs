@@ -132,7 +132,7 @@ public static partial class BankMarkdown
         }
         sb.Append("difficulty: ").Append(q.Difficulty).Append('\n');
         sb.Append("kind: ").Append(q.Kind).Append('\n');
-        // Written only when not the default, so adding the key did not give every recall question a new version.
+        // The default is left out so that a recall question keeps the content hash it had before 'form' existed.
         if (q.Form != BankVocabulary.FormRecall)
         {
             sb.Append("form: ").Append(q.Form).Append('\n');

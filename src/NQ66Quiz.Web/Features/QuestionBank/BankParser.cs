@@ -440,7 +440,7 @@ public static partial class BankParser
                 Source: d.Source.Text(text))
             {
                 SourceFile = sourceFile,
-                Form = own.Form ?? (own.Positions.ContainsKey(BankVocabulary.KeyForm) ? "" : _defaults.Form ?? BankVocabulary.FormRecall),
+                Form = own.Form ?? _defaults.Form ?? BankVocabulary.FormRecall,
                 Positions = new QuestionPositions(file, d.Heading, keys, d.Stem.First ?? d.OptionsPos ?? d.Heading, d.OptionsPos ?? d.Heading,
                     d.OptionLines, d.Explanation.Heading ?? d.Heading, d.Source.Heading ?? d.Heading)
                 {

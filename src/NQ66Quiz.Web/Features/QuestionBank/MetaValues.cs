@@ -40,7 +40,7 @@ public static class MetaValues
 
     public static string? Form(string raw) =>
         BankVocabulary.Forms.Contains(raw, StringComparer.Ordinal) ? null
-            : $"form '{raw}' không có; dùng recall (hỏi nhớ nội dung, mặc định) hoặc scenario (câu hỏi tình huống).";
+            : $"form '{raw}' không có; dùng recall (câu hỏi ghi nhớ, mặc định) hoặc scenario (câu hỏi tình huống).";
 
     public static string DuplicateInList(string key, string value) =>
         $"{key} có '{value}' hai lần; mỗi giá trị chỉ ghi một lần.";

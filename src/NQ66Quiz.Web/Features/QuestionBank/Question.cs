@@ -22,11 +22,11 @@ public sealed record ParsedQuestion(
     /// <summary>Where each part was written, for messages; not part of the question's content.</summary>
     public QuestionPositions Positions { get; init; } = QuestionPositions.Unknown;
 
+    /// <summary><c>recall</c> (the default) or <c>scenario</c>; part of the content, see <see cref="BankVocabulary.Forms"/>.</summary>
+    public string Form { get; init; } = BankVocabulary.FormRecall;
+
     /// <summary>The file it came from, relative to the bank folder (e.g. <c>questions/chung.md</c>), if any.</summary>
     public string? SourceFile { get; init; }
-
-    /// <summary><c>form</c>: recall (default) or scenario. Part of the content (canonical Markdown writes it when not the default).</summary>
-    public string Form { get; init; } = BankVocabulary.FormRecall;
 
     public bool SameContent(ParsedQuestion other) => BankMarkdown.Canonical(this) == BankMarkdown.Canonical(other);
 
@@ -110,7 +110,8 @@ public static class BankVocabulary
     public const string KindMultiple = "multiple";
     public static readonly string[] Kinds = [KindSingle, KindMultiple];
 
-    /// <summary>A question asks to recall what the texts say (the default) or to apply them to a situation ("tình huống").</summary>
+    // A recall question asks for a phrase of the resolution; a scenario puts a real case (a ward, a department, a
+    // resident) and asks which viewpoint or task applies. Recall is the default, so older files need no change.
     public const string FormRecall = "recall";
     public const string FormScenario = "scenario";
     public static readonly string[] Forms = [FormRecall, FormScenario];
