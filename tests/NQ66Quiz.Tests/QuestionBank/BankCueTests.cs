@@ -65,6 +65,7 @@ public sealed class BankCueTests
     [InlineData("Phương án duy nhất", true)]
     [InlineData("Quan điểm chỉ đạo thứ hai", false)]
     [InlineData("Chỉ tiêu năm 2025", false)]
+    [InlineData("Không chỉ để quản lý", false)]
     [InlineData("Địa chỉ trang thông tin", false)]
     [InlineData("Cơ chế riêng biệt", false)]
     public void An_absolute_is_chi_rieng_moi_tat_ca_duy_nhat_but_not_chi_dao_or_chi_tieu(string option, bool absolute) =>
@@ -151,7 +152,7 @@ public sealed class BankCueTests
         Assert.True(c.KeyLongestShare <= BankCueStats.MaxKeyLongestShare, $"key is the longest option in {c.KeyLongest}/{c.SingleQuestions} single-answer questions");
         Assert.True(c.TopKeyPositionShare <= BankCueStats.MaxKeyPositionShare, $"key positions {string.Join(", ", c.KeyPositions)}");
         Assert.True(c.MultipleKeysFirstShare <= BankCueStats.MaxMultipleKeysFirstShare, $"{c.MultipleKeysFirst}/{c.MultipleQuestions} multiple-answer questions list their keys first");
-        Assert.True(c.AbsoluteKeyShare >= BankCueStats.MinAbsoluteKeyRatio * c.BaseKeyShare,
+        Assert.True(c.AbsoluteKeyShare >= BankCueStats.MinAbsoluteKeyRatio * c.BaseKeyShare && c.AbsoluteKeyShare <= BankCueStats.MaxAbsoluteKeyRatio * c.BaseKeyShare,
             $"{c.AbsoluteKeys}/{c.AbsoluteOptions} options with an absolute are keys; keys are {c.BaseKeyShare:P1} of all options");
         Assert.True(result.Warnings.Count == 0, $"`content check content` warns:\n{string.Join('\n', result.Warnings)}");
     }

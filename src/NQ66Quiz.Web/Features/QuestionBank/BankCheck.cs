@@ -139,6 +139,7 @@ public static class BankCheck
         double AbsoluteKeyShare,
         double BaseKeyShare,
         double MinAbsoluteKeyRatio,
+        double MaxAbsoluteKeyRatio,
         int AbsoluteOnlyInDistractors,
         int AbsoluteOnlyInKeys);
 
@@ -147,7 +148,7 @@ public static class BankCheck
         c.KeyLongest, Round(c.KeyLongestShare), BankCueStats.MaxKeyLongestShare, c.KeyClearlyLonger,
         c.MultipleQuestions, c.MultipleKeysFirst, Round(c.MultipleKeysFirstShare), BankCueStats.MaxMultipleKeysFirstShare,
         c.AbsoluteOptions, c.AbsoluteKeys, Round(c.AbsoluteKeyShare), Round(c.BaseKeyShare), BankCueStats.MinAbsoluteKeyRatio,
-        c.AbsoluteOnlyInDistractors, c.AbsoluteOnlyInKeys);
+        Math.Round(BankCueStats.MaxAbsoluteKeyRatio, 4), c.AbsoluteOnlyInDistractors, c.AbsoluteOnlyInKeys);
 
     private static double Round(double share) => Math.Round(share, 4);
 

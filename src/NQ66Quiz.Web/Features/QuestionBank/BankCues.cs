@@ -41,6 +41,9 @@ public sealed partial record BankCueStats(
     /// </summary>
     public const double MinAbsoluteKeyRatio = 0.6;
 
+    /// <summary>The mirror bound: an option with an absolute must not be a key much more often either.</summary>
+    public const double MaxAbsoluteKeyRatio = 1 / MinAbsoluteKeyRatio;
+
     /// <summary>
     /// Shares of fewer questions say more about chance than about the writing (a sample folder of four questions is
     /// "100 % first"): below this many single-answer questions no share is held against a threshold.
@@ -104,6 +107,10 @@ public sealed partial record BankCueStats(
         {
             yield return Bank(where, $"Ở {MultipleKeysFirst}/{MultipleQuestions} câu nhiều đáp án ({Percent(MultipleKeysFirstShare)}), mọi đáp án đúng đứng trước mọi phương án sai, vượt ngưỡng {Percent(MaxMultipleKeysFirstShare)}: đảo thứ tự phương án.");
         }
+        if (AbsoluteOptions >= MinAbsoluteOptionsForRatio && AbsoluteKeyShare > MaxAbsoluteKeyRatio * BaseKeyShare)
+        {
+            yield return Bank(where, $"{AbsoluteKeys}/{AbsoluteOptions} phương án có từ tuyệt đối (chỉ, riêng, mọi, tất cả, duy nhất…) là đáp án đúng ({Percent(AbsoluteKeyShare)}, trong khi {Percent(BaseKeyShare)} phương án nói chung là đáp án đúng): người thi chọn được phương án có từ tuyệt đối mà không cần hiểu bài. Dùng từ tuyệt đối cả ở phương án sai hoặc bỏ nó khỏi đáp án đúng.");
+        }
         if (AbsoluteOptions >= MinAbsoluteOptionsForRatio && AbsoluteKeyShare < MinAbsoluteKeyRatio * BaseKeyShare)
         {
             yield return Bank(where, $"Chỉ {AbsoluteKeys}/{AbsoluteOptions} phương án có từ tuyệt đối (chỉ, riêng, mọi, tất cả, duy nhất…) là đáp án đúng ({Percent(AbsoluteKeyShare)}, trong khi {Percent(BaseKeyShare)} phương án nói chung là đáp án đúng): người thi loại được phương án có từ tuyệt đối mà không cần hiểu bài. Bỏ từ tuyệt đối khỏi phương án sai hoặc dùng nó cả ở đáp án đúng.");
@@ -163,8 +170,8 @@ public sealed partial record BankCueStats(
 
     private static string Percent(double share) => share.ToString("0.0 %", CultureInfo.GetCultureInfo("vi-VN"));
 
-    // "chỉ" only as "only": not chỉ đạo, chỉ tiêu, chỉ số, chỉ thị, chỉ rõ, chỉ ra, chỉ dẫn, chỉ định, chỉ huy, địa chỉ.
+    // "chỉ" only as "only": not "không chỉ" (not only), nor chỉ đạo, chỉ tiêu, chỉ số, chỉ thị, chỉ rõ, chỉ ra, chỉ dẫn, chỉ định, chỉ huy, địa chỉ.
     // "riêng" only as "solely" ("của riêng", "riêng ngành"), not "riêng biệt" or "nói riêng".
-    [GeneratedRegex(@"(?<![\p{L}])(chỉ(?! (đạo|tiêu|số|thị|rõ|ra|dẫn|định|huy|trích|điểm))(?<!địa chỉ)|duy nhất|tất cả|mọi|hoàn toàn|tuyệt đối|không bao giờ|luôn luôn|bất kỳ|bất cứ|(?<!nói )riêng(?! biệt| lẻ))(?![\p{L}])")]
+    [GeneratedRegex(@"(?<![\p{L}])((?<!không |địa )chỉ(?! (đạo|tiêu|số|thị|rõ|ra|dẫn|định|huy|trích|điểm|vị trí))|duy nhất|tất cả|mọi|hoàn toàn|tuyệt đối|không bao giờ|luôn luôn|bất kỳ|bất cứ|(?<!nói )riêng(?! biệt| lẻ))(?![\p{L}])")]
     private static partial Regex Absolute();
 }
