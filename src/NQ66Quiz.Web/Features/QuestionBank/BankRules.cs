@@ -49,7 +49,7 @@ public static partial class BankRules
         else if (InternalLabel().Match(q.Source) is { Success: true } label)
         {
             issues.Add(BankIssue.At(at.File, at.Source,
-                $"Nguồn ghi nhãn nội bộ '{label.Value}': người tổ chức và người rà soát không tra được nhãn này. Ghi số, tên văn bản (và mục) kèm địa chỉ công khai, ví dụ 'Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị, mục II.1 — https://...' hoặc tên bài viết và báo — https://....",
+                $"Nguồn ghi nhãn nội bộ '{label.Value}': người tổ chức và người rà soát không tra được nhãn này. Ghi số, tên văn bản (và mục) kèm địa chỉ công khai, ví dụ 'Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị, phần Mục tiêu — https://...' hoặc tên báo, tên bài — https://...",
                 IssueSeverity.Warning));
         }
         CheckLinks(q.StemMd, at.Stem, "Đề bài", Error);
