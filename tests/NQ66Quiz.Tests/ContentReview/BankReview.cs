@@ -116,6 +116,18 @@ public static partial class BankReview
         }
     }
 
+    /// <summary>At most this many questions may drill the position of a task in the list of 07 (issue 10).</summary>
+    public const int MaximumTaskOrderDrills = 4;
+
+    /// <summary>
+    /// Questions whose stem asks where a task stands in the list of 07 (first, after which, "thứ mấy", in which order):
+    /// a few are fair, a dozen teach a list instead of its content.
+    /// </summary>
+    public static IReadOnlyList<string> TaskOrderDrills(IReadOnlyList<BankQuestion> bank) =>
+        [.. bank.Select(q => (q, Stem: Fold(q.Stem)))
+            .Where(x => (x.Stem.Contains("nhiem vu", StringComparison.Ordinal) || x.Stem.Contains("ke hoach xep", StringComparison.Ordinal)) && TaskOrder().IsMatch(x.Stem))
+            .Select(x => x.q.Where)];
+
     /// <summary>Options are shuffled, so "all of the above", "none of the above" and "A and B" make no sense.</summary>
     public static IEnumerable<string> AllOrNoneOptions(IReadOnlyList<BankQuestion> bank) =>
         from q in bank
@@ -232,6 +244,10 @@ public static partial class BankReview
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    // Folded (no diacritics): "đứng thứ mấy", "xếp ở vị trí đầu tiên", "ngay sau nhiệm vụ", "theo thứ tự nào", "nằm giữa".
+    [GeneratedRegex(@"\b(dung (o )?(vi tri|thu|ngay|dau|cuoi)|xep (o vi tri|ngay|chung theo thu tu|theo thu tu)|liet ke ngay|mang so thu tu|nam giua|theo thu tu|thu tu nao|(?<!noi )dung (truoc|sau)|vi tri (dau tien|thu may|nao)|ngay (truoc|sau) nhiem vu)\b")]
+    private static partial Regex TaskOrder();
 
     [GeneratedRegex(@"(?i)fact ?sheet|\(seed\)|\bseed\b|§|(^|[\s(])(content|shared|work)/|\S+\.(md|txt|csv)\b")]
     private static partial Regex InternalLabel();

@@ -118,6 +118,19 @@ public sealed class BankReviewRulesTests
         Assert.Equal(flagged, BankReview.AllOrNoneOptions(bank).Any());
     }
 
+    [Theory]
+    [InlineData("Nhiệm vụ về hợp tác quốc tế đứng thứ mấy trong 07 nhiệm vụ, giải pháp của Kế hoạch?", true)]
+    [InlineData("Nhiệm vụ nào được Kế hoạch liệt kê ngay sau nhiệm vụ đổi mới tư duy?", true)]
+    [InlineData("Ba nội dung: chuyển đổi số; tài chính; nhân lực. Kế hoạch xếp chúng theo thứ tự nào?", true)]
+    [InlineData("Trong các nội dung sau, những nội dung nào là tên nhiệm vụ của Kế hoạch?", false)]
+    [InlineData("Tiêu đề nhiệm vụ (7) gọi cơ chế tài chính là cơ chế gì?", false)]
+    [InlineData("Quan điểm chỉ đạo thứ mấy nói về kiểm soát quyền lực?", false)]
+    public void A_task_order_drill_is_a_stem_asking_where_a_task_stands(string stem, bool drill)
+    {
+        var bank = BankReader.Read("questions/t.md", $"## nv9-001\n\n```yaml\ntask: 1\ndifficulty: easy\nkind: single\n```\n\n{stem}\n\n- [x] A\n- [ ] B\n\n### Giải thích\n\n**A**\n\n### Nguồn\n\nx — https://example.vn\n");
+        Assert.Equal(drill, BankReview.TaskOrderDrills(bank).Count == 1);
+    }
+
     [Fact]
     public void Folding_drops_case_diacritics_and_punctuation()
     {
