@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
-using NQ66Quiz.Web.Features.Contests;
 
 namespace NQ66Quiz.Web.Features.Participants;
 

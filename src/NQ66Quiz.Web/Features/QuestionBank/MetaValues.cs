@@ -28,7 +28,9 @@ public static class MetaValues
 
     public static string? Topic(string raw) =>
         BankVocabulary.Topics.Contains(raw, StringComparer.Ordinal) ? null
-            : $"topic '{raw}' không có; dùng muc-tieu (mục tiêu 2025–2045), ke-hoach-ha-noi (Kế hoạch của Thành phố) hoặc chung.";
+            : $"topic '{raw}' không có; dùng {string.Join(", ", BankVocabulary.Topics.SkipLast(1).Select(Named))} hoặc {Named(BankVocabulary.Topics[^1])}.";
+
+    private static string Named(string topic) => $"{topic} ({Tag.TopicLabel(topic)})";
 
     public static string? Difficulty(string raw) =>
         BankVocabulary.Difficulties.Contains(raw, StringComparer.Ordinal) ? null

@@ -1,5 +1,3 @@
-using NQ66Quiz.Web.Features.Practice;
-
 namespace NQ66Quiz.Web.Features.QuestionBank;
 
 /// <summary>
@@ -29,7 +27,7 @@ public sealed record ParsedQuestion(
 
     /// <summary>The study page linked from the explanation ("Đọc thêm"); one mapping for bank, practice and contest.</summary>
     public string StudyPath =>
-        PracticeScope.FirstTag([.. Viewpoints.Select(v => (short)v)], [.. Tasks.Select(t => (short)t)], Topics)?.StudyPath ?? "/hoc";
+        Tag.FirstTag([.. Viewpoints.Select(v => (short)v)], [.. Tasks.Select(t => (short)t)], Topics)?.StudyPath ?? "/hoc";
 }
 
 /// <param name="Md">One line of inline Markdown.</param>
@@ -92,13 +90,14 @@ public static class BankVocabulary
     public const string KeyKind = "kind";
     public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind];
 
-    public const int ViewpointCount = 5;
-    public const int TaskCount = 7;
+    // Tags and their labels have one home, Common/Tags.cs; the format only names them.
+    public const int ViewpointCount = Tag.ViewpointCount;
+    public const int TaskCount = Tag.TaskCount;
 
-    public const string TopicGoals = "muc-tieu";
-    public const string TopicHanoiPlan = "ke-hoach-ha-noi";
-    public const string TopicGeneral = "chung";
-    public static readonly string[] Topics = [TopicGoals, TopicHanoiPlan, TopicGeneral];
+    public const string TopicGoals = Tag.GoalsTopic;
+    public const string TopicHanoiPlan = Tag.HanoiPlanTopic;
+    public const string TopicGeneral = Tag.GeneralTopic;
+    public static readonly string[] Topics = [.. Tag.TopicSlugs];
 
     public static readonly string[] Difficulties = ["easy", "medium", "hard"];
 
