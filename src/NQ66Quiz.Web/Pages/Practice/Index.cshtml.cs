@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
@@ -6,6 +7,7 @@ using NQ66Quiz.Web.Features.Study;
 
 namespace NQ66Quiz.Web.Pages.Practice;
 
+[AllowAnonymous]
 public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageModel
 {
     /// <param name="Subtitle">The study page's title without its leading "Quan điểm 2: ", which the label already says.</param>

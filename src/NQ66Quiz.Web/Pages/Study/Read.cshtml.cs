@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Study;
 
 namespace NQ66Quiz.Web.Pages.Study;
 
+[AllowAnonymous]
 public sealed class ReadModel(StudyLibrary library) : PageModel
 {
     public StudyPage? StudyPage { get; private set; }
