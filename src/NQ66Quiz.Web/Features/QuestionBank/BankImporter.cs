@@ -43,20 +43,6 @@ public static class BankImporter
     private const int ProgressEvery = 100;
 
     /// <summary>
-    /// For tests of other features: parses one bank file's Markdown, refuses it with every message if it has errors,
-    /// and stores its questions (nothing is retired). Returns the summary.
-    /// </summary>
-    public static async Task<ImportSummary> ImportMarkdownAsync(NpgsqlConnection connection, string markdown, DateTimeOffset? now = null, CancellationToken ct = default)
-    {
-        var result = BankCheck.CheckText("markdown", markdown);
-        if (!result.Ok)
-        {
-            throw new InvalidOperationException("The bank has errors:\n" + string.Join('\n', result.Errors));
-        }
-        return await ImportAsync(connection, result.Questions, new ImportOptions(Source: "markdown", Now: now), ct);
-    }
-
-    /// <summary>
     /// Stores valid questions (check them first: <see cref="BankCheck"/>). Opens the connection if it is closed; runs
     /// in its own transaction, so a failure stores nothing.
     /// </summary>

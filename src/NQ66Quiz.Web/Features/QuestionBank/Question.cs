@@ -79,36 +79,3 @@ public sealed record BankIssue(string File, int Line, int Column, string Message
     public override string ToString() =>
         $"{File}:{Line}:{Column}: {(Severity == IssueSeverity.Error ? "lỗi" : "cảnh báo")}: {Message}";
 }
-
-/// <summary>The words of the format: metadata keys and their allowed values (see content/README.md).</summary>
-public static class BankVocabulary
-{
-    public const string KeyViewpoint = "viewpoint";
-    public const string KeyTask = "task";
-    public const string KeyTopic = "topic";
-    public const string KeyDifficulty = "difficulty";
-    public const string KeyKind = "kind";
-    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind];
-
-    // Tags and their labels have one home, Common/Tags.cs; the format only names them.
-    public const int ViewpointCount = Tag.ViewpointCount;
-    public const int TaskCount = Tag.TaskCount;
-
-    public const string TopicGoals = Tag.GoalsTopic;
-    public const string TopicHanoiPlan = Tag.HanoiPlanTopic;
-    public const string TopicGeneral = Tag.GeneralTopic;
-    public static readonly string[] Topics = [.. Tag.TopicSlugs];
-
-    public static readonly string[] Difficulties = ["easy", "medium", "hard"];
-
-    public const string KindSingle = "single";
-    public const string KindMultiple = "multiple";
-    public static readonly string[] Kinds = [KindSingle, KindMultiple];
-
-    public const int MinOptions = 2;
-    public const int MaxOptions = 6;
-    public const int MaxIdLength = 40;
-
-    public const string ExplanationHeading = "Giải thích";
-    public const string SourceHeading = "Nguồn";
-}
