@@ -20,6 +20,9 @@ public sealed record ParsedQuestion(
     /// <summary>Where each part was written, for messages; not part of the question's content.</summary>
     public QuestionPositions Positions { get; init; } = QuestionPositions.Unknown;
 
+    /// <summary><c>recall</c> (the default) or <c>scenario</c>; part of the content, see <see cref="BankVocabulary.Forms"/>.</summary>
+    public string Form { get; init; } = BankVocabulary.FormRecall;
+
     /// <summary>The file it came from, relative to the bank folder (e.g. <c>questions/chung.md</c>), if any.</summary>
     public string? SourceFile { get; init; }
 

@@ -15,7 +15,8 @@ public static class BankVocabulary
     public const string KeyTopic = "topic";
     public const string KeyDifficulty = "difficulty";
     public const string KeyKind = "kind";
-    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind];
+    public const string KeyForm = "form";
+    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind, KeyForm];
 
     // Tags and their labels have one home, Common/Tags.cs; the format only names them.
     public const int ViewpointCount = Tag.ViewpointCount;
@@ -31,6 +32,12 @@ public static class BankVocabulary
     public const string KindSingle = "single";
     public const string KindMultiple = "multiple";
     public static readonly string[] Kinds = [KindSingle, KindMultiple];
+
+    // A recall question asks for a phrase of the resolution; a scenario puts a real case (a ward, a department, a
+    // resident) and asks which viewpoint or task applies. Recall is the default, so older files need no change.
+    public const string FormRecall = "recall";
+    public const string FormScenario = "scenario";
+    public static readonly string[] Forms = [FormRecall, FormScenario];
 
     public const int MinOptions = 2;
     public const int MaxOptions = 6;
@@ -78,6 +85,10 @@ public static class MetaValues
         BankVocabulary.Kinds.Contains(raw, StringComparer.Ordinal) ? null
             : $"kind '{raw}' không có; dùng single (đúng một đáp án đúng) hoặc multiple (từ hai đáp án đúng trở lên).";
 
+    public static string? Form(string raw) =>
+        BankVocabulary.Forms.Contains(raw, StringComparer.Ordinal) ? null
+            : $"form '{raw}' không có; dùng recall (câu hỏi ghi nhớ, mặc định) hoặc scenario (câu hỏi tình huống).";
+
     public static string DuplicateInList(string key, string value) =>
         $"{key} có '{value}' hai lần; mỗi giá trị chỉ ghi một lần.";
 }
@@ -90,6 +101,7 @@ internal sealed class Meta
     public List<string>? Topics { get; set; }
     public string? Difficulty { get; set; }
     public string? Kind { get; set; }
+    public string? Form { get; set; }
     public Dictionary<string, Pos> Positions { get; } = new(StringComparer.Ordinal);
     public bool Unreadable { get; set; }
 
