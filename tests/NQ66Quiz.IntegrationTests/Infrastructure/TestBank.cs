@@ -52,10 +52,12 @@ public sealed record TestQuestion(string Id)
         {
             md.Append(correct ? "- [x] " : "- [ ] ").Append(text).Append('\n');
         }
-        // The format wants the key repeated word for word in the explanation (reviewers match the two).
-        var key = string.Join("; ", options.Where(o => o.Correct).Select(o => o.Text));
-        md.Append("\n### Giải thích\n\n").Append(Explanation.Length > 0 ? Explanation : $"Giải thích của {Id}.")
-            .Append(CultureInfo.InvariantCulture, $" Đáp án: **{key}**.\n\n");
+        // The format wants the key repeated word for word in the explanation (reviewers match the two); a test's own
+        // explanation that already says it is kept as written.
+        var explanation = Explanation.Length > 0 ? Explanation : $"Giải thích của {Id}.";
+        var missing = options.Where(o => o.Correct && !explanation.Contains(o.Text, StringComparison.OrdinalIgnoreCase)).Select(o => o.Text).ToList();
+        md.Append("\n### Giải thích\n\n").Append(explanation)
+            .Append(missing.Count > 0 ? $" Đáp án: **{string.Join("; ", missing)}**." : "").Append("\n\n");
         md.Append("### Nguồn\n\nNguồn thử nghiệm\n\n");
         return md.ToString();
     }
