@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Pages;
 
+[AllowAnonymous]
 public sealed class OrganizerSignInModel(IOptions<OrganizerOptions> options, OrganizerSignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]

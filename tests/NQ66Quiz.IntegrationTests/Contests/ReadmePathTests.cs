@@ -21,7 +21,7 @@ public sealed class ReadmePathTests(AppFixture app) : ContestTest(app)
     public async Task Register_start_save_submit_result_leaderboard_as_the_README_walks_it()
     {
         await App.LoadUnitsAsync();
-        await App.SeedQuestionsAsync(Enumerable.Range(1, 20).Select(i => new TestQuestion($"demo-{i:00}", Viewpoints: [1 + i % 5], Tasks: [1 + i % 7],
+        await App.ImportQuestionsAsync(Enumerable.Range(1, 20).Select(i => TestData.Question($"demo-{i:00}", Viewpoints: [1 + i % 5], Tasks: [1 + i % 7],
             Difficulty: (i % 3) switch { 0 => "easy", 1 => "medium", _ => "hard" })));
         using var org = App.CreateClient();
         using var me = App.CreateClient();

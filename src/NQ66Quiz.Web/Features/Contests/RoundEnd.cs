@@ -62,8 +62,8 @@ public sealed class RoundEnd(NpgsqlDataSource dataSource, ContestStore store, Ti
     public async Task<(string By, DateTimeOffset At, DateTimeOffset PlannedClose)?> EndedEarlyAsync(long roundId, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<(string? By, DateTime? At, DateTime? Planned)>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<(string? By, DateTimeOffset? At, DateTimeOffset? Planned)>(new CommandDefinition(
             "SELECT ended_early_by, ended_early_at, planned_closes_at FROM contest_rounds WHERE id = @roundId", new { roundId }, cancellationToken: ct));
-        return row.By is { } by ? (by, ContestStore.Utc(row.At!.Value), ContestStore.Utc(row.Planned!.Value)) : null;
+        return row.By is { } by ? (by, row.At!.Value, row.Planned!.Value) : null;
     }
 }

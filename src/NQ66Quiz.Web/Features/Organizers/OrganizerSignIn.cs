@@ -34,16 +34,17 @@ public static class OrganizerSignIn
         return services;
     }
 
-    public static IEndpointRouteBuilder MapOrganizerSignIn(this IEndpointRouteBuilder app)
+    /// <summary>Sign-in and sign-out are the organizer group's only endpoints open to anyone: nobody is an organizer before signing in.</summary>
+    public static IEndpointRouteBuilder MapOrganizers(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
-        var group = app.MapGroup("/api/organizer").WithTags("Organizer");
-        group.MapPost("/sign-in", SignInAsync).WithSummary("Đăng nhập ban tổ chức.")
+        var group = organizerApi.MapGroup("").WithTags("Organizer");
+        group.MapPost("/sign-in", SignInAsync).AllowAnonymous().WithSummary("Đăng nhập ban tổ chức.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return TypedResults.NoContent();
-        });
+        }).AllowAnonymous();
         return app;
     }
 

@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace NQ66Quiz.Web.Features.Units;
@@ -32,13 +31,5 @@ public sealed class UnitSearch(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<UnitSummary>(new CommandDefinition(
             "SELECT id, code, name, kind, type FROM units WHERE id = @id", new { id }, cancellationToken: ct));
-    }
-
-    public static void Map(IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/api/units").WithTags("Units");
-        group.MapGet("/", async Task<Ok<IReadOnlyList<UnitSummary>>> (string? q, int? limit, UnitSearch search, CancellationToken ct) =>
-            TypedResults.Ok(await search.SearchAsync(q, limit ?? 30, ct)))
-            .WithSummary("Đơn vị: tìm theo tên, không cần dấu (\"hoan kiem\" → \"Phường Hoàn Kiếm\").");
     }
 }
