@@ -30,6 +30,7 @@ public static class OrganizerSignIn
     public static IServiceCollection AddOrganizers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OrganizerOptions>().Bind(configuration.GetSection(OrganizerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOrganizerPolicies();
         return services;
     }
 
