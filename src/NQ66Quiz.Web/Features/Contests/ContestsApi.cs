@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using NQ66Quiz.Web.Infrastructure;
+using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Features.Contests;
 
@@ -16,7 +16,7 @@ public static class ContestsApi
         open.MapGet("/{slug}", async Task<Results<Ok<ContestView>, NotFound>> (string slug, ContestStore store, CancellationToken ct) =>
             await store.GetAsync(slug, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
 
-        var organizer = app.MapGroup("/api/organizer").WithTags("Organizer: contests").RequireAuthorization(Platform.OrganizerPolicy);
+        var organizer = app.MapOrganizerGroup(tag: "Organizer: contests").RequireAuthorization(OrganizerPolicies.Contests);
         organizer.MapPost("/contests", async (ContestRequest request, ContestSetup setup, CancellationToken ct) =>
             ToHttp(await setup.CreateContestAsync(request, ct), created: c => $"/api/organizer/contests/{c.Id}"));
         organizer.MapGet("/contests/{id:long}", async Task<Results<Ok<ContestView>, NotFound>> (long id, ContestStore store, CancellationToken ct) =>
