@@ -23,7 +23,14 @@ public static class OrganizersApi
         services.AddSingleton<OrganizerAudit>();
         services.AddSingleton<OrganizerAuditFilter>();
         services.AddSingleton<OrganizerPageAuditFilter>();
-        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.AddService<OrganizerPageAuditFilter>());
+        services.AddSingleton<ScopeGuard>();
+        services.AddSingleton<ScopeFilter>();
+        services.AddSingleton<ScopePageFilter>();
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o =>
+        {
+            o.Filters.AddService<OrganizerPageAuditFilter>(order: 0);
+            o.Filters.AddService<ScopePageFilter>(order: 1);
+        });
         services.AddVerb<CreateAdminVerb>();
         // Each console section needs its duty on top of the organizer policy the whole /Organizer folder has.
         services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
@@ -38,9 +45,13 @@ public static class OrganizersApi
         return services;
     }
 
-    /// <summary>The organizer API group: the organizer policy and the audit filter, once. Other features map onto it.</summary>
+    /// <summary>
+    /// The organizer API group: the organizer policy, the audit filter (outermost, so refusals are logged too) and the
+    /// unit scope filter, once. Other features map onto it.
+    /// </summary>
     public static RouteGroupBuilder MapOrganizerGroup(this IEndpointRouteBuilder app, string prefix = "", string tag = "Organizer") =>
-        app.MapGroup("/api/organizer" + prefix).WithTags(tag).RequireAuthorization(Platform.OrganizerPolicy).AddEndpointFilter<OrganizerAuditFilter>();
+        app.MapGroup("/api/organizer" + prefix).WithTags(tag).RequireAuthorization(Platform.OrganizerPolicy)
+            .AddEndpointFilter<OrganizerAuditFilter>().AddEndpointFilter<ScopeFilter>();
 
     public static IEndpointRouteBuilder MapOrganizers(this IEndpointRouteBuilder app)
     {
