@@ -3,6 +3,7 @@ using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.QuestionBank;
 using NQ66Quiz.Web.Features.Practice;
+using NQ66Quiz.Web.Features.Units;
 using NQ66Quiz.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
@@ -14,6 +15,7 @@ builder.AddPlatform();
 builder.Services.AddOrganizers();
 builder.Services.AddQuestionBank();
 builder.Services.AddStudyAndPractice();
+builder.Services.AddUnits();
 builder.Services.AddContests(builder.Configuration);
 
 var app = builder.Build();
@@ -39,6 +41,7 @@ app.MapOpenApi();
 app.MapOrganizers();
 app.MapQuestionBank();
 app.MapPractice();
+app.MapUnits();
 app.MapContests();
 
 // Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).

@@ -30,11 +30,15 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         new("POST", "/api/organizer/rounds/{roundId:long}/close", "/api/organizer/rounds/{round}/close"),
         new("POST", "/api/organizer/rounds/{roundId:long}/publish", "/api/organizer/rounds/{round}/publish"),
         new("GET", "/api/organizer/rounds/{roundId:long}/export", "/api/organizer/rounds/{round}/export?format=csv&scope=all"),
+        new("GET", "/api/organizer/contests/{contestId:long}/headcounts", "/api/organizer/contests/{contest}/headcounts"),
+        new("PUT", "/api/organizer/contests/{contestId:long}/headcounts", "/api/organizer/contests/{contest}/headcounts",
+            new[] { new NQ66Quiz.Web.Features.Units.HeadcountUpdate(otherUnit, 500) }),
+        new("PUT", "/api/organizer/units/{unitId:int}", "/api/organizer/units/{unit}", new NQ66Quiz.Web.Features.Units.UnitUpdate(null, null, 1234)),
     ];
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Case c, long contest, long round)
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Case c, long contest, long round, int unit = 0)
     {
-        var url = c.Url.Replace("{contest}", contest.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        var url = c.Url.Replace("{unit}", unit.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{contest}", contest.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{round}", round.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         using var request = new HttpRequestMessage(new HttpMethod(c.Method), url);
         if (c.Body is not null)
@@ -67,12 +71,12 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
 
         foreach (var c in Cases(App, theirUnit))
         {
-            using var other = await SendAsync(organizer, c, theirs.Id, theirRound.Id);
+            using var other = await SendAsync(organizer, c, theirs.Id, theirRound.Id, theirUnit);
             Assert.True(other.StatusCode == HttpStatusCode.NotFound, $"{c.Method} {c.Url} on another unit's data: {(int)other.StatusCode}");
         }
         foreach (var c in Cases(App, myUnit))
         {
-            using var own = await SendAsync(organizer, c, mine.Id, myRound.Id);
+            using var own = await SendAsync(organizer, c, mine.Id, myRound.Id, myUnit);
             Assert.True(own.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized),
                 $"{c.Method} {c.Url} on their own unit's data: {(int)own.StatusCode} {await own.Content.ReadAsStringAsync()}");
         }
@@ -80,6 +84,9 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         var after = await admin.GetFromJsonAsync<ContestView>($"/api/organizer/contests/{theirs.Id}");
         Assert.Equal("Cuộc thi của Phường Ba Đình", after!.Name);
         Assert.Single(after.Rounds);
+        await using var db = App.OpenConnection();
+        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<int>(db, "SELECT count(*)::int FROM unit_headcounts WHERE contest_id = @Id", new { theirs.Id }));
+        Assert.Null(await Dapper.SqlMapper.ExecuteScalarAsync<int?>(db, "SELECT headcount FROM units WHERE id = @theirUnit", new { theirUnit }));
     }
 
     [Fact]
@@ -194,5 +201,7 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         "POST /api/organizer/invitations/accept",
         "GET /api/organizer/accounts", "POST /api/organizer/accounts/{id:long}/disable", "POST /api/organizer/accounts/{id:long}/enable",
         "GET /api/organizer/invitations", "POST /api/organizer/invitations", "GET /api/organizer/audit", "GET /api/organizer/audit.csv",
+        // Units/DirectoryTests: a unit organizer lists, exports, adds and imports within their subtree only.
+        "GET /api/organizer/units", "GET /api/organizer/units/export", "POST /api/organizer/units", "POST /api/organizer/units/import",
     ];
 }

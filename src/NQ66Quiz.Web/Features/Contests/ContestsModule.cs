@@ -1,7 +1,6 @@
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Participants;
-using NQ66Quiz.Web.Features.Units;
 using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.Contests;
@@ -15,8 +14,6 @@ public static class ContestsModule
     public static IServiceCollection AddContests(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ContestOptions>().Bind(configuration.GetSection(ContestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IContentLoader, UnitsLoader>();
-        services.AddSingleton<UnitSearch>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ParticipantAccounts>();
         services.AddSingleton<ContestStore>();
@@ -42,7 +39,6 @@ public static class ContestsModule
 
     public static IEndpointRouteBuilder MapContests(this IEndpointRouteBuilder app)
     {
-        UnitSearch.Map(app);
         ParticipantsApi.Map(app);
         ContestsApi.Map(app);
         AttemptsApi.Map(app);
