@@ -89,6 +89,16 @@ public sealed class OrganizerAccounts(NpgsqlDataSource dataSource, TimeProvider 
             ? $"Mật khẩu cần ít nhất {MinPasswordLength} ký tự."
             : password.Length > 200 ? "Mật khẩu dài quá 200 ký tự." : null;
 
+    /// <summary>Whether the account behind a cookie is still active with the same role and unit.</summary>
+    public async Task<bool> IsCurrentAsync(OrganizerScope scope, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM organizer_accounts
+                           WHERE id = @AccountId AND role = @Role AND unit_id = @UnitId AND disabled_at IS NULL)
+            """, new { scope.AccountId, scope.Role, scope.UnitId }, cancellationToken: ct));
+    }
+
     public async Task<bool> AnyAdminAsync(CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -267,8 +277,8 @@ public sealed class OrganizerAccounts(NpgsqlDataSource dataSource, TimeProvider 
             return new AccountOutcome<OrganizerAccount>.Invalid(Errors("code", "Email này đã có tài khoản ban tổ chức. Hãy đăng nhập."));
         }
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE organizer_invitations SET accepted_at = @now, account_id = @id WHERE id = @Id",
-            new { now = clock.GetUtcNow(), id, invitation.Id }, tx, cancellationToken: ct));
+            "UPDATE organizer_invitations SET accepted_at = @now, account_id = @accountId WHERE id = @invitationId",
+            new { now = clock.GetUtcNow(), accountId = id, invitationId = invitation.Id }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return new AccountOutcome<OrganizerAccount>.Ok((await GetAsync(id.Value, ct))!);
     }

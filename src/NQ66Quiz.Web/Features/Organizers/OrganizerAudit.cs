@@ -114,7 +114,13 @@ public sealed class OrganizerAuditFilter(OrganizerAudit audit) : IEndpointFilter
             await WriteAsync(http, endpoint, StatusCodes.Status500InternalServerError);
             throw;
         }
-        await WriteAsync(http, endpoint, (result as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode);
+        // Results<A, B, ...> wraps the result that was chosen; its status is the inner one's.
+        var inner = result;
+        while (inner is INestedHttpResult nested)
+        {
+            inner = nested.Result;
+        }
+        await WriteAsync(http, endpoint, (inner as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode);
         return result;
     }
 

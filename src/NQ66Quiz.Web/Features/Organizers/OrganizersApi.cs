@@ -40,8 +40,24 @@ public static class OrganizersApi
             o.Conventions.AuthorizeFolder("/Organizer/Units", OrganizerPolicies.Contests);
             o.Conventions.AuthorizeFolder("/Organizer/Accounts", OrganizerPolicies.Admin);
         });
-        services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme,
-            o => o.AccessDeniedPath = "/to-chuc/khong-du-quyen");
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .PostConfigure<OrganizerAccounts>((o, accounts) =>
+            {
+                o.AccessDeniedPath = "/to-chuc/khong-du-quyen";
+                // A disabled account, or one whose role or unit changed, loses its cookie at its next request: the
+                // cookie's claims are what every scope check reads, so they must still be true.
+                var inner = o.Events.OnValidatePrincipal;
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    await inner(context);
+                    if (context.Principal is { } user && OrganizerScope.TryFrom(user, out var scope)
+                        && !await accounts.IsCurrentAsync(scope, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
+            });
         return services;
     }
 
