@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
+using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Organizers;
-using NQ66Quiz.Web.Features.QuestionBank;
+using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Features.Practice;
+using NQ66Quiz.Web.Features.QuestionBank;
+using NQ66Quiz.Web.Features.Study;
 using NQ66Quiz.Web.Features.Units;
 using NQ66Quiz.Web.Infrastructure;
 
@@ -11,12 +15,16 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
 // Platform: options, PostgreSQL (Npgsql + Dapper), Redis, TimeProvider, auth, ProblemDetails, health, OpenAPI.
 builder.AddPlatform();
 
-// Features.
-builder.Services.AddOrganizers();
-builder.Services.AddQuestionBank();
-builder.Services.AddStudyAndPractice();
-builder.Services.AddUnits();
-builder.Services.AddContests(builder.Configuration);
+// Features, one line each (Features/<Feature>/).
+builder.Services.AddOrganizers();                        // ban tổ chức: accounts, roles, unit scope, audit log
+builder.Services.AddUnits();                             // đơn vị: directory and search
+builder.Services.AddParticipants();                      // người dự thi: register, sign in, profile
+builder.Services.AddQuestionBank();                      // ngân hàng câu hỏi: import, edit, export
+builder.Services.AddStudy();                             // bài đọc tìm hiểu (/hoc)
+builder.Services.AddPractice();                          // luyện tập
+builder.Services.AddContests(builder.Configuration);     // cuộc thi, tuần thi: setup, closing, results
+builder.Services.AddAttempts();                          // lượt thi
+builder.Services.AddLeaderboards();                      // bảng xếp hạng (Redis)
 
 var app = builder.Build();
 
@@ -37,14 +45,19 @@ app.UseAuthorization();
 app.MapPlatformHealth();
 app.MapOpenApi();
 
-// Features: each maps its own route group and applies its policy there.
-app.MapOrganizers();
-app.MapQuestionBank();
+// Features. Organizer APIs go into one group, /api/organizer, behind the organizer policy.
+var organizerApi = app.MapOrganizerApi();
+app.MapOrganizers(organizerApi);
+app.MapUnits(organizerApi);
+app.MapParticipants();
+app.MapQuestionBank(organizerApi);
 app.MapPractice();
-app.MapUnits();
-app.MapContests();
+app.MapContests(organizerApi);
+app.MapAttempts();
+app.MapLeaderboards(organizerApi);
 
-// Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
+// Pages: the organizer console (/to-chuc) needs the organizer policy; every other page needs a signed-in participant
+// unless it is marked [AllowAnonymous] (Platform.AddPlatform). Study has pages only.
 app.MapRazorPages();
 
 // Schema migrations, then content/ when the run command asked for it; start-up validates every option.

@@ -10,6 +10,7 @@ public static class Database
     {
         // Snake_case columns map onto PascalCase record members.
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        UtcTimestampHandler.Register();
         // Built from the validated options when first needed, so tests and operators can override it late.
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Postgres)
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())

@@ -2,8 +2,12 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
+
+using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Infrastructure;
 
@@ -35,22 +39,31 @@ public static class Platform
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddPlatformHealthChecks();
-        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Organizer", OrganizerPolicy));
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Organizer", OrganizerPolicy);
+            // Every other page is for signed-in participants unless its model (or its .cshtml) says [AllowAnonymous]:
+            // a new page is protected until someone decides it is public.
+            o.Conventions.AddFolderApplicationModelConvention("/", page =>
+            {
+                if (!page.ViewEnginePath.StartsWith("/Organizer/", StringComparison.Ordinal))
+                {
+                    page.EndpointMetadata.Add(new AuthorizeAttribute(ParticipantPolicy));
+                }
+            });
+        });
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
-                // Organizer pages send people to the organizer sign-in; everything else to the participant one.
-                o.Events.OnRedirectToLogin = c => c.Request.Path.StartsWithSegments("/to-chuc")
-                    ? Redirect(c, "/to-chuc/dang-nhap")
-                    : Deny(c, StatusCodes.Status401Unauthorized);
+                // Pages send people to a sign-in page (the organizer one under /to-chuc); APIs and hubs answer 401/403.
+                o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
                 o.Cookie.Name = "nq66";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.LoginPath = "/dang-nhap";
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
-                // APIs answer 401/403 instead of redirecting to a sign-in page.
-                o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(OrganizerPolicy, p => p.RequireRole("organizer"))
@@ -77,22 +90,28 @@ public static class Platform
         }
     }
 
-    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context, string signInPath)
-    {
-        context.Response.Redirect($"{signInPath}?ReturnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
-        return Task.CompletedTask;
-    }
+    /// <summary>
+    /// The one organizer API group, <c>/api/organizer</c>, behind the organizer policy. Features map their organizer
+    /// endpoints into it; an endpoint open to anyone (sign-in) says <c>AllowAnonymous</c> itself. Every endpoint in it
+    /// is audited and kept to the caller's unit subtree (Features/Organizers: OrganizerAuditFilter, ScopeFilter), so a
+    /// new organizer endpoint gets both by default.
+    /// </summary>
+    public static RouteGroupBuilder MapOrganizerApi(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/organizer").RequireAuthorization(OrganizerPolicy).WithAuditAndScope();
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        // Only a page can show a sign-in page; everything else (APIs, SignalR hubs, files) gets the status code.
+        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is null)
         {
             context.Response.StatusCode = status;
+            return Task.CompletedTask;
         }
-        else
-        {
-            context.Response.Redirect(context.RedirectUri);
-        }
+        // A signed-in organizer whose role does not cover a console page is told so, not sent to sign in again.
+        var signIn = !context.Request.Path.StartsWithSegments("/to-chuc") ? "/dang-nhap"
+            : status == StatusCodes.Status403Forbidden && context.HttpContext.User.IsInRole(OrganizerClaims.AnyOrganizerRole) ? "/to-chuc/khong-du-quyen"
+            : "/to-chuc/dang-nhap";
+        context.Response.Redirect($"{signIn}?ReturnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Organizers;
@@ -5,6 +6,7 @@ using NQ66Quiz.Web.Features.Organizers;
 namespace NQ66Quiz.Web.Pages;
 
 /// <summary>Nhận lời mời: the invitee opens the link from their invitation and sets their password.</summary>
+[AllowAnonymous]
 public sealed class OrganizerInvitationModel(OrganizerAccounts accounts, OrganizerAudit audit) : PageModel
 {
     public InvitationView? Invitation { get; private set; }

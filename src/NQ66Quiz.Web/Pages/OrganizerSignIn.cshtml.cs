@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Pages;
 
+[AllowAnonymous]
 public sealed class OrganizerSignInModel(OrganizerAccounts accounts, OrganizerAudit audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]

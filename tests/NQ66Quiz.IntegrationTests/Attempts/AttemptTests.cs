@@ -18,10 +18,10 @@ public sealed class AttemptTests(AppFixture app) : ContestTest(app)
     public async Task Each_attempt_draws_its_blueprint_without_repeats_and_papers_differ_between_people()
     {
         await App.LoadUnitsAsync();
-        await App.SeedQuestionsAsync([
-            .. Enumerable.Range(1, 10).Select(i => new TestQuestion($"qd1-{i:00}", Viewpoints: [1], Difficulty: i <= 4 ? "hard" : "easy")),
-            .. Enumerable.Range(1, 10).Select(i => new TestQuestion($"qd2-{i:00}", Viewpoints: [2])),
-            .. Enumerable.Range(1, 10).Select(i => new TestQuestion($"nv3-{i:00}", Tasks: [3], Difficulty: i <= 3 ? "hard" : "medium")),
+        await App.ImportQuestionsAsync([
+            .. Enumerable.Range(1, 10).Select(i => TestData.Question($"qd1-{i:00}", Viewpoints: [1], Difficulty: i <= 4 ? "hard" : "easy")),
+            .. Enumerable.Range(1, 10).Select(i => TestData.Question($"qd2-{i:00}", Viewpoints: [2])),
+            .. Enumerable.Range(1, 10).Select(i => TestData.Question($"nv3-{i:00}", Tasks: [3], Difficulty: i <= 3 ? "hard" : "medium")),
         ]);
         using var organizer = await App.CreateOrganizerClientAsync();
         var contest = await organizer.CreateContestAsync(TestData.Contest(await App.UnitIdAsync("Sở Tư pháp")));
@@ -78,7 +78,7 @@ public sealed class AttemptTests(AppFixture app) : ContestTest(app)
                 Assert.DoesNotContain("correct", text, StringComparison.OrdinalIgnoreCase);
                 Assert.DoesNotContain("Giải thích", text, StringComparison.Ordinal);
             }
-            var q1 = paper.Questions.Single(q => q.StemHtml == "Câu hỏi q001?");
+            var q1 = paper.Questions.Single(q => q.StemHtml == "<p>Câu hỏi q001?</p>");
             orders.Add(string.Join("|", q1.Options.Select(o => o.Html)));
             client.Dispose();
         }
@@ -326,7 +326,7 @@ public sealed class AttemptTests(AppFixture app) : ContestTest(app)
         Assert.Equal((2, 4, 45_500, true), (result.Score, result.QuestionCount, result.DurationMs, result.IsBest));
         Assert.Equal([true, true, false, false], result.Questions.Select(q => q.IsCorrect));
         Assert.All(result.Questions, q => Assert.Single(q.Options, o => o.Correct));
-        Assert.All(result.Questions, q => Assert.StartsWith("Giải thích", q.ExplanationHtml, StringComparison.Ordinal));
+        Assert.All(result.Questions, q => Assert.StartsWith("<p>Giải thích", q.ExplanationHtml, StringComparison.Ordinal));
         Assert.All(result.Questions.Take(2), q => Assert.True(q.Options.Single(o => o.Chosen).Correct));
         // Every seeded question is tagged to one viewpoint: "Đọc thêm" leads to that viewpoint's study page.
         Assert.All(result.Questions, q => Assert.Matches("^/hoc/quan-diem-[1-5]$", q.StudyPath));

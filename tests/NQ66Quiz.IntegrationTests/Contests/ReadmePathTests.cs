@@ -21,7 +21,7 @@ public sealed class ReadmePathTests(AppFixture app) : ContestTest(app)
     public async Task Register_start_save_submit_result_leaderboard_as_the_README_walks_it()
     {
         await App.LoadUnitsAsync();
-        await App.SeedQuestionsAsync(Enumerable.Range(1, 20).Select(i => new TestQuestion($"demo-{i:00}", Viewpoints: [1 + i % 5], Tasks: [1 + i % 7],
+        await App.ImportQuestionsAsync(Enumerable.Range(1, 20).Select(i => TestData.Question($"demo-{i:00}", Viewpoints: [1 + i % 5], Tasks: [1 + i % 7],
             Difficulty: (i % 3) switch { 0 => "easy", 1 => "medium", _ => "hard" })));
         await App.EnsureAdminAsync();
         using var org = App.CreateClient();
@@ -76,7 +76,7 @@ public sealed class ReadmePathTests(AppFixture app) : ContestTest(app)
         Assert.StartsWith("Lượt thi này đã được nộp lúc", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
         var first = result.GetProperty("questions")[0];
         Assert.Single(first.GetProperty("options").EnumerateArray(), o => o.GetProperty("correct").GetBoolean());
-        Assert.StartsWith("Giải thích", first.GetProperty("explanationHtml").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("<p>Giải thích", first.GetProperty("explanationHtml").GetString(), StringComparison.Ordinal);
         Assert.Equal(score, result.GetProperty("questions").EnumerateArray().Count(q => q.GetProperty("isCorrect").GetBoolean()));
         Assert.Equal(("live", 1L), (board.GetProperty("board").GetString(), board.GetProperty("total").GetInt64()));
         var mine = board.GetProperty("me");

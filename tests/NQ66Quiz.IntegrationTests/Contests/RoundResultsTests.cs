@@ -36,7 +36,7 @@ public sealed class RoundResultsTests(AppFixture app) : ContestTest(app)
     public async Task With_one_prize_per_person_an_earlier_winner_is_passed_over_in_a_later_round()
     {
         await App.LoadUnitsAsync();
-        await App.SeedQuestionsAsync(Enumerable.Range(1, 4).Select(i => new TestQuestion($"q{i}", Viewpoints: [1])));
+        await App.ImportQuestionsAsync(Enumerable.Range(1, 4).Select(i => TestData.Question($"q{i}", Viewpoints: [1])));
         using var organizer = await App.CreateOrganizerClientAsync();
         var contest = await organizer.CreateContestAsync(TestData.Contest(await App.UnitIdAsync("Sở Tư pháp"), onePrizePerPerson: true));
         var round1 = await organizer.CreateRoundAsync(contest.Id, App.Round(length: TimeSpan.FromHours(1), prizes: TwoPrizes));
@@ -66,7 +66,7 @@ public sealed class RoundResultsTests(AppFixture app) : ContestTest(app)
     public async Task Without_the_rule_the_same_person_may_win_every_round()
     {
         await App.LoadUnitsAsync();
-        await App.SeedQuestionsAsync(Enumerable.Range(1, 4).Select(i => new TestQuestion($"q{i}", Viewpoints: [1])));
+        await App.ImportQuestionsAsync(Enumerable.Range(1, 4).Select(i => TestData.Question($"q{i}", Viewpoints: [1])));
         using var organizer = await App.CreateOrganizerClientAsync();
         var contest = await organizer.CreateContestAsync(TestData.Contest(await App.UnitIdAsync("Sở Tư pháp"), onePrizePerPerson: false));
         var round1 = await organizer.CreateRoundAsync(contest.Id, App.Round(length: TimeSpan.FromHours(1), prizes: TwoPrizes));

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using NQ66Quiz.IntegrationTests.Infrastructure;
@@ -9,11 +8,7 @@ using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.IntegrationTests.Contests;
 
-/// <summary>A question put straight into the bank (the importer is another feature): option 0 is the correct one.</summary>
-public sealed record TestQuestion(string Id, int[]? Viewpoints = null, int[]? Tasks = null, string[]? Topics = null,
-    string Difficulty = "medium", int Options = 4, string Kind = "single", int[]? Correct = null);
-
-/// <summary>Builders shared by the contest tests: units from content/, questions by plain SQL, participants over HTTP.</summary>
+/// <summary>Builders shared by the contest tests: units from content/, questions through the importer, contests and participants over HTTP.</summary>
 public static class TestData
 {
     public static string RepositoryRoot()
@@ -42,42 +37,22 @@ public static class TestData
         return await connection.QuerySingleAsync<int>("SELECT id FROM units WHERE name = @name", new { name });
     }
 
-    /// <summary>Inserts questions with a current version each, as the importer would. Option texts are "Đáp án {id} {i}".</summary>
-    public static async Task SeedQuestionsAsync(this AppFixture app, IEnumerable<TestQuestion> questions)
+    /// <summary>
+    /// A contest question: option 0 is the correct one (or those in <paramref name="Correct"/>), texts "Đáp án {id} {i}",
+    /// stem "Câu hỏi {id}?", explanation "Giải thích {id}.". Import with <see cref="TestBank.ImportQuestionsAsync"/>.
+    /// </summary>
+    public static TestQuestion Question(string Id, int[]? Viewpoints = null, int[]? Tasks = null, string[]? Topics = null,
+        string Difficulty = "medium", int Options = 4, string Kind = "single", int[]? Correct = null) => new(Id)
     {
-        await using var connection = app.OpenConnection();
-        await using var tx = await connection.BeginTransactionAsync();
-        foreach (var q in questions)
-        {
-            var correct = q.Correct ?? [0];
-            var options = JsonSerializer.Serialize(Enumerable.Range(0, q.Options).Select(i => new
-            {
-                id = i,
-                md = $"Đáp án {q.Id} {i}",
-                html = $"Đáp án {q.Id} {i}",
-                correct = correct.Contains(i),
-            }));
-            await connection.ExecuteAsync("INSERT INTO questions (id, current_version) VALUES (@Id, 1)", new { q.Id }, tx);
-            await connection.ExecuteAsync("""
-                INSERT INTO question_versions (question_id, version, content_hash, kind, difficulty, viewpoints, tasks, topics,
-                    stem_md, stem_html, options, explanation_md, explanation_html, source, markdown)
-                VALUES (@Id, 1, @Id, @Kind, @Difficulty, @Viewpoints::smallint[], @Tasks::smallint[], @Topics, @Stem, @Stem,
-                    @Options::jsonb, @Explanation, @Explanation, 'test', @Stem)
-                """, new
-            {
-                q.Id,
-                q.Kind,
-                q.Difficulty,
-                Viewpoints = (q.Viewpoints ?? []).ToArray(),
-                Tasks = (q.Tasks ?? []).ToArray(),
-                Topics = q.Topics ?? (q.Viewpoints is null && q.Tasks is null ? ["chung"] : []),
-                Stem = $"Câu hỏi {q.Id}?",
-                Options = options,
-                Explanation = $"Giải thích {q.Id}.",
-            }, tx);
-        }
-        await tx.CommitAsync();
-    }
+        Viewpoints = Viewpoints ?? [],
+        Tasks = Tasks ?? [],
+        Topics = Topics ?? [],
+        Difficulty = Difficulty,
+        Kind = Kind,
+        Stem = $"Câu hỏi {Id}?",
+        Options = [.. Enumerable.Range(0, Options).Select(i => ($"Đáp án {Id} {i}", (Correct ?? [0]).Contains(i)))],
+        Explanation = $"Giải thích {Id}.",
+    };
 
     public static RegisterRequest Registration(string phone, int unitId, string name = "Nguyễn Văn An", string dateOfBirth = "1990-04-15",
         string? nationalId = null, string type = "citizen", bool publish = true) =>
@@ -134,7 +109,7 @@ public static class TestData
         RoundRequest? round = null, ContestRequest? contest = null)
     {
         await app.LoadUnitsAsync();
-        await app.SeedQuestionsAsync(Enumerable.Range(1, questions).Select(i => new TestQuestion($"q{i:000}", Viewpoints: [1 + i % 5])));
+        await app.ImportQuestionsAsync(Enumerable.Range(1, questions).Select(i => Question($"q{i:000}", Viewpoints: [1 + i % 5])));
         var organizer = await app.CreateOrganizerClientAsync();
         var created = await organizer.CreateContestAsync(contest ?? Contest(await app.UnitIdAsync("Sở Tư pháp")));
         var opened = await organizer.CreateRoundAsync(created.Id, round ?? app.Round());

@@ -51,7 +51,7 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
     private async Task<(HttpClient Admin, ContestView Mine, RoundView MyRound, ContestView Theirs, RoundView TheirRound, int MyUnit, int TheirUnit)> TwoUnitsAsync()
     {
         await App.LoadUnitsAsync();
-        await App.SeedQuestionsAsync(Enumerable.Range(1, 8).Select(i => new TestQuestion($"q{i:000}", Viewpoints: [1 + i % 5])));
+        await App.ImportQuestionsAsync(Enumerable.Range(1, 8).Select(i => TestData.Question($"q{i:000}", Viewpoints: [1 + i % 5])));
         var admin = await App.CreateOrganizerClientAsync();
         var myUnit = await App.UnitIdAsync("Phường Hoàn Kiếm");
         var theirUnit = await App.UnitIdAsync("Phường Ba Đình");

@@ -11,7 +11,7 @@ namespace NQ66Quiz.IntegrationTests.Practice;
 
 public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
 {
-    private static SeedQuestion Viewpoint(string id, short viewpoint) => new(id) { Viewpoints = [viewpoint] };
+    private static TestQuestion Viewpoint(string id, short viewpoint) => new(id) { Viewpoints = [viewpoint] };
 
     private static async Task<(PracticeSet Set, string Json)> DrawAsync(HttpClient client, string scope)
     {
@@ -66,9 +66,9 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task A_set_draws_10_current_live_questions_of_the_scope_with_shuffled_options_and_no_key()
     {
-        await App.SeedAsync([.. Enumerable.Range(1, 12).Select(i => Viewpoint($"qd2-{i:000}", 2))]);
-        await App.SeedAsync(Viewpoint("qd2-retired", 2) with { Retired = true }, Viewpoint("qd3-001", 3), new SeedQuestion("nv2-001") { Tasks = [2] });
-        await App.SeedAsync(Viewpoint("qd2-001", 2) with { Version = 2, Stem = "Phiên bản mới của qd2-001?" });
+        await App.ImportQuestionsAsync([.. Enumerable.Range(1, 12).Select(i => Viewpoint($"qd2-{i:000}", 2))]);
+        await App.ImportQuestionsAsync(Viewpoint("qd2-retired", 2) with { Retired = true }, Viewpoint("qd3-001", 3), new TestQuestion("nv2-001") { Tasks = [2] });
+        await App.ImportQuestionsAsync(Viewpoint("qd2-001", 2) with { Stem = "Phiên bản mới của qd2-001?" });
         using var client = App.CreateClient();
 
         var (set, json) = await DrawAsync(client, "quan-diem-2");
@@ -104,10 +104,10 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task Tasks_and_topics_draw_their_own_questions()
     {
-        await App.SeedAsync(
-            new SeedQuestion("nv5-001") { Tasks = [5], Viewpoints = [1] },
-            new SeedQuestion("mt-001") { Topics = ["muc-tieu"] },
-            new SeedQuestion("kh-001") { Topics = ["ke-hoach-ha-noi"] });
+        await App.ImportQuestionsAsync(
+            new TestQuestion("nv5-001") { Tasks = [5], Viewpoints = [1] },
+            new TestQuestion("mt-001") { Topics = ["muc-tieu"] },
+            new TestQuestion("kh-001") { Topics = ["ke-hoach-ha-noi"] });
         using var client = App.CreateClient();
 
         Assert.Equal(["nv5-001"], (await DrawAsync(client, "nhiem-vu-5")).Set.Questions.Select(q => q.Id));
@@ -118,8 +118,8 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task Answering_reveals_that_question_s_key_explanation_and_study_page_and_nothing_of_the_others()
     {
-        await App.SeedAsync(
-            new SeedQuestion("qd2-001") { Viewpoints = [2], Tasks = [3], Explanation = "Vì quan điểm 2 nói vậy." },
+        await App.ImportQuestionsAsync(
+            new TestQuestion("qd2-001") { Viewpoints = [2], Tasks = [3], Explanation = "Vì quan điểm 2 nói vậy." },
             Viewpoint("qd2-002", 2));
         using var client = App.CreateClient();
         var (set, _) = await DrawAsync(client, "quan-diem-2");
@@ -129,7 +129,7 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
 
         Assert.False(feedback.Correct);
         Assert.Equal([0], feedback.CorrectOptionIds);
-        Assert.Equal("<p>Vì quan điểm 2 nói vậy.</p>", feedback.ExplanationHtml);
+        Assert.Equal("<p>Vì quan điểm 2 nói vậy. Đáp án: <strong>Đáp án đúng của qd2-001</strong>.</p>", feedback.ExplanationHtml);
         Assert.Equal("/hoc/quan-diem-2", feedback.ReadMoreUrl);
         Assert.StartsWith("Quan điểm 2:", feedback.ReadMoreTitle, StringComparison.Ordinal);
         Assert.Equal(["quan-diem-2", "nhiem-vu-3"], feedback.Tags);
@@ -138,13 +138,13 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
 
         var right = Feedback(await AnswerAsync(client, set.Ticket, "qd2-002", 0));
         Assert.True(right.Correct);
-        Assert.Equal("<p>Giải thích của qd2-002.</p>", right.ExplanationHtml);
+        Assert.Equal("<p>Giải thích của qd2-002. Đáp án: <strong>Đáp án đúng của qd2-002</strong>.</p>", right.ExplanationHtml);
     }
 
     [Fact]
     public async Task A_multiple_choice_answer_is_right_only_with_every_correct_option()
     {
-        await App.SeedAsync(new SeedQuestion("mt-009")
+        await App.ImportQuestionsAsync(new TestQuestion("mt-009")
         {
             Topics = ["muc-tieu"],
             Kind = "multiple",
@@ -164,7 +164,7 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task Bad_answers_are_refused_in_Vietnamese_and_reveal_nothing()
     {
-        await App.SeedAsync(Viewpoint("qd1-001", 1), Viewpoint("qd1-002", 1), Viewpoint("qd4-001", 4));
+        await App.ImportQuestionsAsync(Viewpoint("qd1-001", 1), Viewpoint("qd1-002", 1), Viewpoint("qd4-001", 4));
         using var client = App.CreateClient();
         var ticket = (await DrawAsync(client, "quan-diem-1")).Set.Ticket;
         var forged = ticket[..^4] + (ticket.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
@@ -191,7 +191,7 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task An_answer_to_a_question_wiped_from_the_bank_since_the_draw_asks_for_a_new_set()
     {
-        await App.SeedAsync(Viewpoint("qd1-001", 1));
+        await App.ImportQuestionsAsync(Viewpoint("qd1-001", 1));
         using var client = App.CreateClient();
         var ticket = (await DrawAsync(client, "quan-diem-1")).Set.Ticket;
         await using (var db = App.OpenConnection())
@@ -222,7 +222,7 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task A_visitor_s_answers_are_never_stored_on_the_server()
     {
-        await App.SeedAsync(Viewpoint("qd5-001", 5));
+        await App.ImportQuestionsAsync(Viewpoint("qd5-001", 5));
         using var client = App.CreateClient();
         var ticket = (await DrawAsync(client, "quan-diem-5")).Set.Ticket;
 
@@ -235,8 +235,8 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task A_participant_s_first_answer_per_question_is_kept_and_feeds_weak_points_weakest_first()
     {
-        await App.SeedAsync(
-            new SeedQuestion("qd1-001") { Viewpoints = [1], Tasks = [3] },
+        await App.ImportQuestionsAsync(
+            new TestQuestion("qd1-001") { Viewpoints = [1], Tasks = [3] },
             Viewpoint("qd1-002", 1),
             Viewpoint("qd2-001", 2));
         await App.LoadUnitsAsync();
@@ -284,7 +284,7 @@ public sealed class PracticeApiTests(AppFixture app) : IntegrationTest(app)
     [Fact]
     public async Task The_practice_page_offers_every_scope_with_its_question_count()
     {
-        await App.SeedAsync(Viewpoint("qd3-001", 3), Viewpoint("qd3-002", 3), Viewpoint("qd3-003", 3) with { Retired = true });
+        await App.ImportQuestionsAsync(Viewpoint("qd3-001", 3), Viewpoint("qd3-002", 3), Viewpoint("qd3-003", 3) with { Retired = true });
         using var client = App.CreateClient();
 
         var page = WebUtility.HtmlDecode(await client.GetStringAsync("/luyen-tap"));

@@ -8,15 +8,15 @@ public sealed class PracticeBrowserTests(AppFixture app, BrowserFixture browser)
     [Fact]
     public async Task A_reader_goes_from_a_study_page_to_practising_that_viewpoint_and_sees_the_explanation()
     {
-        await App.SeedAsync(
-            new SeedQuestion("qd2-001")
+        await App.ImportQuestionsAsync(
+            new TestQuestion("qd2-001")
             {
                 Viewpoints = [2],
                 Stem = "Công tác xây dựng và thi hành pháp luật được xác định là gì?",
                 Options = [("“Đột phá của đột phá”", true), ("Nhiệm vụ riêng của ngành Tư pháp", false), ("Nội dung của cải cách hành chính", false)],
                 Explanation = "Quan điểm 2 gọi đây là “Đột phá của đột phá”.",
             },
-            new SeedQuestion("qd2-002")
+            new TestQuestion("qd2-002")
             {
                 Viewpoints = [2],
                 Difficulty = "hard",

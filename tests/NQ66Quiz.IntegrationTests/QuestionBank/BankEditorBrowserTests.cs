@@ -11,7 +11,7 @@ public sealed class BankEditorBrowserTests(AppFixture app, BrowserFixture browse
     {
         await using (var db = App.OpenConnection())
         {
-            await BankImporter.ImportMarkdownAsync(db, SampleBank.Question("qd2-001"));
+            await App.ImportMarkdownAsync(SampleBank.Question("qd2-001"));
         }
 
         await App.EnsureAdminAsync();
@@ -51,7 +51,7 @@ public sealed class BankEditorBrowserTests(AppFixture app, BrowserFixture browse
     {
         await using (var db = App.OpenConnection())
         {
-            await BankImporter.ImportMarkdownAsync(db, SampleBank.Question("qd2-001") + SampleBank.Question("kh-002-mot-id-rat-dai-cho-dien-thoai-nho", viewpoint: "[1, 2, 3]"));
+            await App.ImportMarkdownAsync(SampleBank.Question("qd2-001") + SampleBank.Question("kh-002-mot-id-rat-dai-cho-dien-thoai-nho", viewpoint: "[1, 2, 3]"));
         }
 
         await App.EnsureAdminAsync();

@@ -132,7 +132,7 @@ public sealed class BankImportTests(AppFixture app) : IntegrationTest(app)
     public async Task Stored_html_is_safe_and_options_keep_their_authoring_order_and_key()
     {
         await using var db = App.OpenConnection();
-        await BankImporter.ImportMarkdownAsync(db, SampleBank.Question("qd2-001", stem: "Chọn <script>alert(1)</script> đúng?"));
+        await App.ImportMarkdownAsync(SampleBank.Question("qd2-001", stem: "Chọn <script>alert(1)</script> đúng?"));
 
         var row = Assert.Single(await VersionsAsync());
 
@@ -150,7 +150,7 @@ public sealed class BankImportTests(AppFixture app) : IntegrationTest(app)
     {
         await using var db = App.OpenConnection();
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => BankImporter.ImportMarkdownAsync(db, SampleBank.Question("qd2-001", difficulty: "de")));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => App.ImportMarkdownAsync(SampleBank.Question("qd2-001", difficulty: "de")));
 
         Assert.Contains("difficulty 'de' không có", e.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM questions"));

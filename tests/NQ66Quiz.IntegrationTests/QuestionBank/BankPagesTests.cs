@@ -12,7 +12,7 @@ public sealed partial class BankPagesTests(AppFixture app) : IntegrationTest(app
     private async Task ImportAsync(params string[] questions)
     {
         await using var db = App.OpenConnection();
-        await BankImporter.ImportMarkdownAsync(db, string.Concat(questions));
+        await App.ImportMarkdownAsync(string.Concat(questions));
     }
 
     [Fact]

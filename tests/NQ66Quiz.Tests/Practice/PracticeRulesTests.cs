@@ -13,15 +13,6 @@ public sealed class PracticeRulesTests
     ];
 
     [Theory]
-    [InlineData(new[] { 0, 2 }, true)]
-    [InlineData(new[] { 2, 0 }, true)]
-    [InlineData(new[] { 0 }, false)]
-    [InlineData(new[] { 0, 1, 2 }, false)]
-    [InlineData(new[] { 1 }, false)]
-    public void Only_exactly_the_correct_options_are_right(int[] chosen, bool right) =>
-        Assert.Equal(right, PracticeRules.IsCorrect(chosen, Options));
-
-    [Theory]
     [InlineData(new int[0], "multiple", PracticeRules.AnswerProblem.Empty)]
     [InlineData(new[] { 7 }, "multiple", PracticeRules.AnswerProblem.UnknownOption)]
     [InlineData(new[] { 0, 1 }, "single", PracticeRules.AnswerProblem.MoreThanOneForSingle)]

@@ -22,7 +22,7 @@ public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clo
     {
         public long ParticipantId { get; init; }
         public string Status { get; init; } = "";
-        public DateTime DeadlineAt { get; init; }
+        public DateTimeOffset DeadlineAt { get; init; }
         public int QuestionCount { get; init; }
         public short[]? OptionOrder { get; init; }
         public string? Kind { get; init; }
@@ -112,7 +112,7 @@ public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clo
         {
             return Outcome<T>.Conflict("Lượt thi này đã nộp bài; không thể sửa câu trả lời.");
         }
-        var deadline = ContestStore.Utc(state.DeadlineAt);
+        var deadline = state.DeadlineAt;
         if (!Scoring.InTime(deadline, options.Value.Grace, now))
         {
             return Outcome<T>.Conflict($"Đã hết giờ làm bài lúc {VietnamTime.Format(deadline)}; câu trả lời này không được lưu. "

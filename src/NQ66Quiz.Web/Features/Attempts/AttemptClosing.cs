@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Dapper;
 using Npgsql;
-using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
 
 namespace NQ66Quiz.Web.Features.Attempts;
@@ -15,10 +13,10 @@ public static class AttemptStatus
 
 /// <summary>An attempt locked for closing, with what its round says about time.</summary>
 public sealed record LockedAttempt(
-    long Id, long RoundId, long ParticipantId, string Status, DateTime StartedAt, DateTime DeadlineAt, DateTime? SubmittedAt,
-    int TimeLimitSeconds, DateTime OpensAt)
+    long Id, long RoundId, long ParticipantId, string Status, DateTimeOffset StartedAt, DateTimeOffset DeadlineAt, DateTimeOffset? SubmittedAt,
+    int TimeLimitSeconds, DateTimeOffset OpensAt)
 {
-    public DateTimeOffset Deadline => ContestStore.Utc(DeadlineAt);
+    public DateTimeOffset Deadline => DeadlineAt;
 }
 
 /// <summary>
@@ -40,7 +38,7 @@ public static class AttemptClosing
 
     private sealed record Owner(long RoundId, long ParticipantId);
 
-    private sealed record BestRow(int UnitId, long? BestId, int? Score, int? DurationMs, DateTime? SubmittedAt);
+    private sealed record BestRow(int UnitId, long? BestId, int? Score, int? DurationMs, DateTimeOffset? SubmittedAt);
 
     /// <summary>Locks the round entry, then the attempt. Null when the attempt does not exist (or, with skipLocked, is busy).</summary>
     public static async Task<LockedAttempt?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long attemptId, CancellationToken ct, bool skipLocked = false)
@@ -75,14 +73,14 @@ public static class AttemptClosing
             FROM attempt_questions aq JOIN question_versions v ON v.id = aq.question_version_id
             WHERE aq.attempt_id = @Id
             """, new { attempt.Id }, tx, cancellationToken: ct))).ToList();
-        var marks = rows.Select(r => (r.Position, Ok: Scoring.IsCorrect(r.Chosen, JsonSerializer.Deserialize<List<StoredOption>>(r.Options, JsonSerializerOptions.Web)!))).ToList();
+        var marks = rows.Select(r => (r.Position, Ok: Scoring.IsCorrect(r.Chosen, StoredOption.Parse(r.Options)))).ToList();
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE attempt_questions aq SET is_correct = m.ok
             FROM unnest(@positions, @oks) AS m(position, ok)
             WHERE aq.attempt_id = @Id AND aq.position = m.position
             """, new { attempt.Id, positions = marks.Select(m => m.Position).ToArray(), oks = marks.Select(m => m.Ok).ToArray() }, tx, cancellationToken: ct));
-        var score = marks.Count(m => m.Ok);
-        var duration = Ranking.DurationMs(ContestStore.Utc(attempt.StartedAt), submittedAt, attempt.TimeLimitSeconds);
+        var score = Scoring.Score(marks.Select(m => m.Ok));
+        var duration = Ranking.DurationMs(attempt.StartedAt, submittedAt, attempt.TimeLimitSeconds);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE attempts SET status = @status, submitted_at = @submittedAt, duration_ms = @duration, score = @score
             WHERE id = @Id AND status = 'in_progress'
@@ -94,7 +92,7 @@ public static class AttemptClosing
             FROM round_entries e LEFT JOIN attempts b ON b.id = e.best_attempt_id
             WHERE e.round_id = @RoundId AND e.participant_id = @ParticipantId
             """, new { attempt.RoundId, attempt.ParticipantId }, tx, cancellationToken: ct));
-        var current = best.BestId is { } id ? new AttemptOutcome(id, best.Score!.Value, best.DurationMs!.Value, ContestStore.Utc(best.SubmittedAt!.Value)) : null;
+        var current = best.BestId is { } id ? new AttemptOutcome(id, best.Score!.Value, best.DurationMs!.Value, best.SubmittedAt!.Value) : null;
         if (!Ranking.IsBetter(outcome, current))
         {
             return (outcome, null);
@@ -103,7 +101,7 @@ public static class AttemptClosing
             UPDATE round_entries SET best_attempt_id = @Id, updated_at = clock_timestamp()
             WHERE round_id = @RoundId AND participant_id = @ParticipantId
             """, new { attempt.Id, attempt.RoundId, attempt.ParticipantId }, tx, cancellationToken: ct));
-        return (outcome, new BestEntry(attempt.RoundId, ContestStore.Utc(attempt.OpensAt), attempt.ParticipantId, best.UnitId, score, duration, submittedAt));
+        return (outcome, new BestEntry(attempt.RoundId, attempt.OpensAt, attempt.ParticipantId, best.UnitId, score, duration, submittedAt));
     }
 
     /// <summary>Closes the attempt at its deadline if it is still open and past deadline + grace; commits; updates the boards.</summary>

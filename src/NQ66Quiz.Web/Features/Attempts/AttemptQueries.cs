@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
-using NQ66Quiz.Web.Features.Practice;
 
 namespace NQ66Quiz.Web.Features.Attempts;
 
@@ -39,7 +37,7 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
 {
     private sealed record HeaderRow(
         long Id, long RoundId, long ParticipantId, string ContestSlug, string ContestName, int RoundNumber, int Number, int AttemptsAllowed,
-        string Status, DateTime StartedAt, DateTime DeadlineAt, DateTime? SubmittedAt, int? Score, int QuestionCount, int? DurationMs,
+        string Status, DateTimeOffset StartedAt, DateTimeOffset DeadlineAt, DateTimeOffset? SubmittedAt, int? Score, int QuestionCount, int? DurationMs,
         int? Prediction, string PredictionKind, bool IsBest);
 
     private sealed class QuestionRow
@@ -58,8 +56,8 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
     }
 
     private sealed record SummaryRow(
-        long Id, long RoundId, string ContestSlug, string ContestName, int RoundNumber, int Number, string Status, DateTime StartedAt,
-        DateTime? SubmittedAt, int? Score, int QuestionCount, int? DurationMs, bool IsBest);
+        long Id, long RoundId, string ContestSlug, string ContestName, int RoundNumber, int Number, string Status, DateTimeOffset StartedAt,
+        DateTimeOffset? SubmittedAt, int? Score, int QuestionCount, int? DurationMs, bool IsBest);
 
     private const string HeaderSql = """
         SELECT a.id, a.round_id, a.participant_id, c.slug AS contest_slug, c.name AS contest_name, r.number AS round_number, a.number,
@@ -91,9 +89,9 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var questions = await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct));
-        var deadline = ContestStore.Utc(header.DeadlineAt);
+        var deadline = header.DeadlineAt;
         return new AttemptPaper(header.Id, header.RoundId, header.ContestSlug, header.ContestName, header.RoundNumber, header.Number,
-            header.AttemptsAllowed, header.Status, ContestStore.Utc(header.StartedAt), deadline,
+            header.AttemptsAllowed, header.Status, header.StartedAt, deadline,
             header.Status == AttemptStatus.InProgress ? (int)Math.Max(0, Math.Ceiling((deadline - now).TotalSeconds)) : 0,
             PredictionKinds.Question(header.PredictionKind), header.Prediction,
             [.. questions.Select(q =>
@@ -116,7 +114,7 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var questions = await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct));
         return new AttemptResult(header.Id, header.RoundId, header.ContestSlug, header.ContestName, header.RoundNumber, header.Number, header.Status,
-            header.Score!.Value, header.QuestionCount, header.DurationMs!.Value, ContestStore.Utc(header.StartedAt), ContestStore.Utc(header.SubmittedAt!.Value),
+            header.Score!.Value, header.QuestionCount, header.DurationMs!.Value, header.StartedAt, header.SubmittedAt!.Value,
             PredictionKinds.Question(header.PredictionKind), header.Prediction, header.IsBest,
             [.. questions.Select(q =>
             {
@@ -124,7 +122,7 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
                 var chosen = q.Chosen ?? [];
                 return new ResultQuestion(q.Position, q.Kind, q.StemHtml,
                     [.. q.OptionOrder.Select((id, i) => new ResultOption(i, Scoring.Letter(i), options[id].Html, options[id].Correct, chosen.Contains(id)))],
-                    q.IsCorrect ?? false, q.ExplanationHtml, PracticeScope.FirstTag(q.Viewpoints, q.Tasks, q.Topics)?.StudyPath ?? "/hoc");
+                    q.IsCorrect ?? false, q.ExplanationHtml, Tag.FirstTag(q.Viewpoints, q.Tasks, q.Topics)?.StudyPath ?? "/hoc");
             })]);
     }
 
@@ -150,7 +148,7 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
             LIMIT 500
             """, new { participantId }, cancellationToken: ct));
         return [.. rows.Select(r => new AttemptSummary(r.Id, r.RoundId, r.ContestSlug, r.ContestName, r.RoundNumber, r.Number, r.Status,
-            ContestStore.Utc(r.StartedAt), r.SubmittedAt is { } s ? ContestStore.Utc(s) : null, r.Score, r.QuestionCount, r.DurationMs, r.IsBest))];
+            r.StartedAt, r.SubmittedAt, r.Score, r.QuestionCount, r.DurationMs, r.IsBest))];
     }
 
     private async Task<HeaderRow?> HeaderAsync(long participantId, long attemptId, CancellationToken ct)
@@ -170,5 +168,5 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
     }
 
     private static Dictionary<short, StoredOption> Options(string json) =>
-        JsonSerializer.Deserialize<List<StoredOption>>(json, JsonSerializerOptions.Web)!.ToDictionary(o => o.Id);
+        StoredOption.Parse(json).ToDictionary(o => o.Id);
 }

@@ -41,7 +41,7 @@ public sealed class AttemptSubmit(NpgsqlDataSource dataSource, TimeProvider cloc
         }
         if (attempt.Status == AttemptStatus.Submitted)
         {
-            return Outcome<AttemptResult>.Conflict($"Lượt thi này đã được nộp lúc {VietnamTime.Format(ContestStore.Utc(attempt.SubmittedAt!.Value))}. "
+            return Outcome<AttemptResult>.Conflict($"Lượt thi này đã được nộp lúc {VietnamTime.Format(attempt.SubmittedAt!.Value)}. "
                 + "Mỗi lượt thi chỉ nộp một lần; bài đã nộp được chấm một lần.", resultUrl);
         }
         if (attempt.Status == AttemptStatus.Expired)

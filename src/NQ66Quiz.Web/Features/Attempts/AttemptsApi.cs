@@ -11,7 +11,17 @@ namespace NQ66Quiz.Web.Features.Attempts;
 /// </summary>
 public static class AttemptsApi
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static IServiceCollection AddAttempts(this IServiceCollection services)
+    {
+        services.AddSingleton<AttemptStart>();
+        services.AddSingleton<AttemptAnswers>();
+        services.AddSingleton<AttemptSubmit>();
+        services.AddSingleton<AttemptQueries>();
+        services.AddSingleton<AttemptExpiry>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAttempts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Attempts").RequireAuthorization(Platform.ParticipantPolicy);
         group.MapPost("/rounds/{roundId:long}/attempts", StartAsync).WithSummary("Vào thi: tạo lượt thi mới, hoặc trả lại lượt đang làm dở.");
@@ -28,6 +38,7 @@ public static class AttemptsApi
             ToHttp(await submit.SubmitAsync(Me(user), attemptId, body ?? new SubmitRequest(), ct)))
             .WithSummary("Nộp bài: chỉ một lần; lần gửi sau trả 409 kèm địa chỉ kết quả.");
         group.MapGet("/attempts/{attemptId:long}/result", ResultAsync);
+        return app;
     }
 
     public sealed record AnswerChoices(int[]? Choices);
@@ -66,5 +77,5 @@ public static class AttemptsApi
     private static ProblemHttpResult Problem<T>(Outcome<T>.Failed failed) => TypedResults.Problem(title: failed.Message, statusCode: failed.Status,
         extensions: failed.ResultUrl is null ? null : new Dictionary<string, object?>(StringComparer.Ordinal) { ["resultUrl"] = failed.ResultUrl });
 
-    private static long Me(ClaimsPrincipal user) => ParticipantAccounts.IdOf(user) ?? throw new InvalidOperationException("participant policy let an anonymous user through");
+    private static long Me(ClaimsPrincipal user) => ParticipantAccounts.Me(user);
 }

@@ -59,7 +59,7 @@ public static class Blueprint
         ["hard"] = "khó",
     };
 
-    public static readonly IReadOnlyList<string> Topics = ["muc-tieu", "ke-hoach-ha-noi", "chung"];
+    public static IReadOnlyList<string> Topics => Tag.TopicSlugs;
 
     public static int QuestionCount(IEnumerable<BlueprintLine> lines) => lines.Sum(l => l.Count);
 

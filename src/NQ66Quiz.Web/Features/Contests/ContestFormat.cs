@@ -1,5 +1,3 @@
-using NQ66Quiz.Web.Features.Units;
-
 namespace NQ66Quiz.Web.Features.Contests;
 
 /// <summary>How numbers read on Vietnamese pages: "45,5 giây", "2 phút 05,3 giây", "1.234".</summary>

@@ -2,7 +2,6 @@ using Dapper;
 using Markdig;
 using Npgsql;
 using NQ66Quiz.Web.Features.Participants;
-using NQ66Quiz.Web.Features.Units;
 
 namespace NQ66Quiz.Web.Features.Contests;
 

@@ -87,18 +87,15 @@ public sealed class ContestStore(NpgsqlDataSource dataSource)
     }
 
     private sealed record RoundRow(
-        long Id, long ContestId, string ContestSlug, string ContestName, int Number, DateTime OpensAt, DateTime ClosesAt, int QuestionCount,
-        string Blueprint, int TimeLimitSeconds, int AttemptsAllowed, string PrizeStructure, string PredictionKind, DateTime? ClosedAt,
-        int? PredictionActual, DateTime? ResultsPublishedAt)
+        long Id, long ContestId, string ContestSlug, string ContestName, int Number, DateTimeOffset OpensAt, DateTimeOffset ClosesAt, int QuestionCount,
+        string Blueprint, int TimeLimitSeconds, int AttemptsAllowed, string PrizeStructure, string PredictionKind, DateTimeOffset? ClosedAt,
+        int? PredictionActual, DateTimeOffset? ResultsPublishedAt)
     {
-        public RoundView ToView() => new(Id, ContestId, ContestSlug, ContestName, Number, Utc(OpensAt), Utc(ClosesAt), QuestionCount,
+        public RoundView ToView() => new(Id, ContestId, ContestSlug, ContestName, Number, OpensAt, ClosesAt, QuestionCount,
             RoundRules.FromJson<List<BlueprintLine>>(Blueprint), TimeLimitSeconds, AttemptsAllowed,
-            RoundRules.FromJson<List<PrizeTier>>(PrizeStructure), PredictionKind, ClosedAt is { } c ? Utc(c) : null, PredictionActual,
-            ResultsPublishedAt is { } p ? Utc(p) : null);
+            RoundRules.FromJson<List<PrizeTier>>(PrizeStructure), PredictionKind, ClosedAt, PredictionActual,
+            ResultsPublishedAt);
     }
-
-    /// <summary>Npgsql reads timestamptz as a UTC DateTime; the app speaks DateTimeOffset.</summary>
-    public static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
     private const string ContestSql = """
         SELECT c.id, c.slug, c.name, c.description_md, c.description_html, c.organizing_unit_id, u.name AS organizing_unit_name,
@@ -166,9 +163,9 @@ public sealed class ContestStore(NpgsqlDataSource dataSource)
 
     /// <summary>The published bank: current versions of questions that are not retired (tags only, never the key).</summary>
     public static async Task<IReadOnlyList<BankQuestion>> LoadBankAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken ct) =>
-        [.. (await connection.QueryAsync<BankRow>(new CommandDefinition("""
+        [.. (await connection.QueryAsync<BankRow>(new CommandDefinition($"""
             SELECT v.id AS version_id, v.question_id, v.difficulty, v.viewpoints, v.tasks, v.topics
-            FROM questions q JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+            FROM {QuestionSql.CurrentVersions}
             WHERE q.retired_at IS NULL
             ORDER BY v.id
             """, transaction: tx, cancellationToken: ct))).Select(r => new BankQuestion(r.VersionId, r.QuestionId, r.Difficulty, r.Viewpoints, r.Tasks, r.Topics))];

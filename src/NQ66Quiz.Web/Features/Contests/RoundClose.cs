@@ -15,15 +15,11 @@ namespace NQ66Quiz.Web.Features.Contests;
 public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, TimeProvider clock, LeaderboardWriter boards,
     LeaderboardRebuild rebuild, IOptions<ContestOptions> options, ILogger<RoundClose> logger)
 {
-    /// <summary>
-    /// The final ranking: score ↓, |prediction − actual| ↑ (no prediction ranks after any prediction), duration ↑,
-    /// submission second ↑, and the participant id as the last, arbitrary but stable, tie-break.
-    /// </summary>
-    public const string RankingSql = """
+    /// <summary>The final ranking, in the order of <see cref="Ranking.Final"/> (no prediction ranks after any prediction).</summary>
+    public static readonly string RankingSql = $"""
         INSERT INTO round_results (round_id, rank, participant_id, unit_id, attempt_id, score, prediction, prediction_distance, duration_ms, submitted_at)
         SELECT e.round_id,
-               row_number() OVER (ORDER BY a.score DESC, abs(a.prediction::bigint - @actual) ASC NULLS LAST, a.duration_ms ASC,
-                                           date_trunc('second', a.submitted_at) ASC, e.participant_id ASC),
+               row_number() OVER (ORDER BY {Ranking.OrderBy(Ranking.Final)}),
                e.participant_id, e.unit_id, a.id, a.score, a.prediction, abs(a.prediction::bigint - @actual), a.duration_ms, a.submitted_at
         FROM round_entries e JOIN attempts a ON a.id = e.best_attempt_id
         WHERE e.round_id = @roundId
@@ -104,7 +100,7 @@ public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, 
             }
             var actual = await connection.ExecuteScalarAsync<long>(new CommandDefinition(round.PredictionKind == PredictionKinds.Entries
                 ? "SELECT count(*) FROM attempts WHERE round_id = @roundId AND status <> 'in_progress'"
-                : "SELECT count(DISTINCT participant_id) FROM attempts WHERE round_id = @roundId AND status <> 'in_progress' AND score = question_count",
+                : "SELECT count(DISTINCT participant_id) FROM attempts WHERE round_id = @roundId AND status <> 'in_progress' AND " + Scoring.IsPerfectSql,
                 new { roundId }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition("DELETE FROM round_results WHERE round_id = @roundId", new { roundId }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(RankingSql, new { roundId, actual }, tx, cancellationToken: ct));

@@ -30,7 +30,7 @@ public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store
 {
     private sealed record ResultDbRow(
         int Rank, string? PrizeName, string FullName, DateOnly DateOfBirth, string Phone, string? NationalId, string UnitName, string ParticipantType,
-        int Score, int QuestionCount, int? Prediction, long? PredictionDistance, int DurationMs, DateTime SubmittedAt, bool PublishConsent);
+        int Score, int QuestionCount, int? Prediction, long? PredictionDistance, int DurationMs, DateTimeOffset SubmittedAt, bool PublishConsent);
 
     private sealed record StatsRow(long Participants, long Entries, long PerfectParticipants);
 
@@ -65,7 +65,7 @@ public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ResultDbRow>(new CommandDefinition(ResultsSql, new { roundId, winnersOnly, limit }, cancellationToken: ct));
         return [.. rows.Select(r => new ResultRow(r.Rank, r.PrizeName, r.FullName, r.DateOfBirth, r.Phone, r.NationalId, r.UnitName, r.ParticipantType,
-            r.Score, r.QuestionCount, r.Prediction, r.PredictionDistance, r.DurationMs, ContestStore.Utc(r.SubmittedAt), r.PublishConsent))];
+            r.Score, r.QuestionCount, r.Prediction, r.PredictionDistance, r.DurationMs, r.SubmittedAt, r.PublishConsent))];
     }
 
     public async Task<SetupResult<RoundView>> PublishAsync(long roundId, CancellationToken ct = default)
@@ -121,7 +121,7 @@ public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store
             WHERE e.round_id = @roundId
             GROUP BY u.id, u.name
             """, args, cancellationToken: ct));
-        var topUnits = units.OrderByDescending(u => u.Participants).ThenByDescending(u => u.Entries).ThenBy(u => u.UnitName, Units.VietnameseText.Comparer).Take(10);
+        var topUnits = units.OrderByDescending(u => u.Participants).ThenByDescending(u => u.Entries).ThenBy(u => u.UnitName, VietnameseText.Comparer).Take(10);
         return new RoundStatistics(totals.Participants, totals.Entries, totals.PerfectParticipants, round.PredictionActual, [.. distribution], [.. topUnits]);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using NQ66Quiz.Web.Features.Leaderboards;
 
 namespace NQ66Quiz.Web.Features.Contests;
 
@@ -11,15 +10,12 @@ public static class RoundResultsApi
         organizer.MapGet("/rounds/{roundId:long}/results", async Task<Results<Ok<RoundResultsView>, NotFound>> (long roundId, int? limit, RoundResults results, CancellationToken ct) =>
             await results.ReviewAsync(roundId, Math.Clamp(limit ?? 200, 1, 5000), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
         organizer.MapPost("/rounds/{roundId:long}/close", async (long roundId, RoundClose close, CancellationToken ct) =>
-            ContestsApi.ToHttp(await close.CloseAsync(roundId, recompute: true, ct: ct)))
+            ContestsApi.Acted(await close.CloseAsync(roundId, recompute: true, ct: ct)))
             .WithSummary("Tính (lại) kết quả tuần thi sau giờ đóng: giá trị thực của câu dự đoán, xếp hạng, giải. Không được sau khi đã công bố.");
         organizer.MapPost("/rounds/{roundId:long}/publish", async (long roundId, RoundResults results, CancellationToken ct) =>
-            ContestsApi.ToHttp(await results.PublishAsync(roundId, ct)));
+            ContestsApi.Acted(await results.PublishAsync(roundId, ct)));
         organizer.MapGet("/rounds/{roundId:long}/export", ExportAsync)
             .WithSummary("Xuất kết quả: format=xlsx|csv, scope=winners|all.");
-        organizer.MapPost("/leaderboards/rebuild", async (LeaderboardRebuild rebuild, CancellationToken ct) => TypedResults.Ok(await rebuild.RebuildAllAsync(ct)))
-            .RequireAuthorization(Organizers.OrganizerPolicies.Admin)
-            .WithSummary("Dựng lại mọi bảng xếp hạng Redis từ PostgreSQL (hoán đổi nguyên khối).");
     }
 
     public static void MapPublic(IEndpointRouteBuilder app) =>

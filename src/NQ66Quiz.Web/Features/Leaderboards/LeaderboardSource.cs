@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using NQ66Quiz.Web.Features.Contests;
 
 namespace NQ66Quiz.Web.Features.Leaderboards;
 
@@ -13,9 +12,9 @@ public sealed record FinalEntry(long ParticipantId, int UnitId, int Rank);
 /// </summary>
 public sealed class LeaderboardSource(NpgsqlDataSource dataSource)
 {
-    private sealed record BestRow(long RoundId, DateTime OpensAt, long ParticipantId, int UnitId, int Score, int DurationMs, DateTime SubmittedAt)
+    private sealed record BestRow(long RoundId, DateTimeOffset OpensAt, long ParticipantId, int UnitId, int Score, int DurationMs, DateTimeOffset SubmittedAt)
     {
-        public BestEntry ToEntry() => new(RoundId, ContestStore.Utc(OpensAt), ParticipantId, UnitId, Score, DurationMs, ContestStore.Utc(SubmittedAt));
+        public BestEntry ToEntry() => new(RoundId, OpensAt, ParticipantId, UnitId, Score, DurationMs, SubmittedAt);
     }
 
     private const string BestSql = """
@@ -50,24 +49,24 @@ public sealed class LeaderboardSource(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The live ranking computed in SQL alone — score ↓, duration ↑, submission second ↑, participant ↑ — the order
-    /// the Redis board must reproduce exactly.
+    /// The live ranking computed in SQL alone (<see cref="Ranking.LiveBoard"/>), the order the Redis board must
+    /// reproduce exactly.
     /// </summary>
     public async Task<IReadOnlyList<long>> LiveOrderAsync(long roundId, int? unitId, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return [.. await connection.QueryAsync<long>(new CommandDefinition("""
+        return [.. await connection.QueryAsync<long>(new CommandDefinition($"""
             SELECT e.participant_id
             FROM round_entries e JOIN attempts a ON a.id = e.best_attempt_id
             WHERE e.round_id = @roundId AND (@unitId::integer IS NULL OR e.unit_id = @unitId)
-            ORDER BY a.score DESC, a.duration_ms ASC, date_trunc('second', a.submitted_at) ASC, e.participant_id ASC
+            ORDER BY {Ranking.OrderBy(Ranking.LiveBoard)}
             """, new { roundId, unitId }, cancellationToken: ct))];
     }
 
     public async Task<DateTimeOffset> DatabaseNowAsync(CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return ContestStore.Utc(await connection.QuerySingleAsync<DateTime>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: ct)));
+        return await connection.QuerySingleAsync<DateTimeOffset>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<long>> RoundIdsAsync(CancellationToken ct = default)

@@ -38,9 +38,22 @@ public sealed class LeaderboardWriter(IConnectionMultiplexer redis, LeaderboardK
             var writes = new List<Task>(entries.Count * 3);
             foreach (var e in entries)
             {
+                // The encoding's limits are checked here, where scores are written: a value that does not fit is
+                // logged and left out (PostgreSQL keeps it; retrying would not make it fit), never wrapped into a wrong rank.
+                double score;
+                try
+                {
+                    score = e.LiveScore;
+                }
+                catch (ArgumentOutOfRangeException ex)
+                {
+                    logger.LogError(ex, "Best attempt of participant {ParticipantId} in round {RoundId} does not fit the leaderboard score; not written",
+                        e.ParticipantId, e.RoundId);
+                    continue;
+                }
                 var member = LeaderboardScore.Member(e.ParticipantId);
-                writes.Add(batch.SortedSetAddAsync(keys.Live(e.RoundId), member, e.LiveScore, SortedSetWhen.LessThan));
-                writes.Add(batch.SortedSetAddAsync(keys.LiveUnit(e.RoundId, e.UnitId), member, e.LiveScore, SortedSetWhen.LessThan));
+                writes.Add(batch.SortedSetAddAsync(keys.Live(e.RoundId), member, score, SortedSetWhen.LessThan));
+                writes.Add(batch.SortedSetAddAsync(keys.LiveUnit(e.RoundId, e.UnitId), member, score, SortedSetWhen.LessThan));
                 writes.Add(batch.SetAddAsync(keys.Units(e.RoundId), e.UnitId));
             }
             batch.Execute();

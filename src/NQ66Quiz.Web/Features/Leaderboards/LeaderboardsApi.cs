@@ -1,14 +1,37 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.Leaderboards;
 
-/// <summary><c>/api/rounds/{id}/leaderboard</c>: public; "me" is filled in for a signed-in participant.</summary>
+/// <summary>
+/// <c>/api/rounds/{id}/leaderboard</c>: public; "me" is filled in for a signed-in participant. Organizers rebuild every
+/// board from PostgreSQL (also the <c>leaderboards rebuild</c> verb).
+/// </summary>
 public static class LeaderboardsApi
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static IServiceCollection AddLeaderboards(this IServiceCollection services)
     {
+        services.AddSingleton<LeaderboardKeys>();
+        services.AddSingleton<LeaderboardWriter>();
+        services.AddSingleton<LeaderboardSource>();
+        services.AddSingleton<LeaderboardReader>();
+        services.AddSingleton<LeaderboardRebuild>();
+        services.AddSingleton<LeaderboardSync>();
+        services.AddVerb<LeaderboardsRebuildVerb>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLeaderboards(this IEndpointRouteBuilder app, RouteGroupBuilder organizer)
+    {
+        organizer.MapPost("/leaderboards/rebuild", async Task<Ok<RebuildReport>> (LeaderboardRebuild rebuild, CancellationToken ct) =>
+                TypedResults.Ok(await rebuild.RebuildAllAsync(ct)))
+            .WithTags("Organizer: leaderboards")
+            .RequireAuthorization(OrganizerPolicies.Admin)
+            .WithSummary("Dựng lại mọi bảng xếp hạng Redis từ PostgreSQL (hoán đổi nguyên khối).");
+
         var group = app.MapGroup("/api/rounds").WithTags("Leaderboards");
         group.MapGet("/{roundId:long}/leaderboard", async Task<Results<Ok<LeaderboardView>, NotFound, ProblemHttpResult>> (
             long roundId, int? top, int? unitId, ClaimsPrincipal user, LeaderboardReader reader, CancellationToken ct) =>
@@ -24,5 +47,6 @@ public static class LeaderboardsApi
             }
         })
             .WithSummary("Bảng xếp hạng tuần thi (cả Thành phố, hoặc một đơn vị với unitId): top N và thứ hạng của tôi.");
+        return app;
     }
 }

@@ -73,7 +73,7 @@ public sealed class OrganizerAudit(NpgsqlDataSource dataSource, TimeProvider clo
         foreach (var e in entries)
         {
             csv.AppendJoin(',', [
-                Field(Contests.VietnamTime.ToLocal(e.At).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+                Field(Common.VietnamTime.ToLocal(e.At).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
                 Field(e.AccountEmail), Field(e.AccountName), Field(e.Action), Field(e.Target), Field(e.Detail), Field(e.Ip)]).Append("\r\n");
         }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];

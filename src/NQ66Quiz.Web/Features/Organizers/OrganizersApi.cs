@@ -43,7 +43,6 @@ public static class OrganizersApi
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .PostConfigure<OrganizerAccounts>((o, accounts) =>
             {
-                o.AccessDeniedPath = "/to-chuc/khong-du-quyen";
                 // A disabled account, or one whose role or unit changed, loses its cookie at its next request: the
                 // cookie's claims are what every scope check reads, so they must still be true.
                 var inner = o.Events.OnValidatePrincipal;
@@ -62,16 +61,16 @@ public static class OrganizersApi
     }
 
     /// <summary>
-    /// The organizer API group: the organizer policy, the audit filter (outermost, so refusals are logged too) and the
-    /// unit scope filter, once. Other features map onto it.
+    /// What the one organizer group (<c>Platform.MapOrganizerApi</c>) runs around every endpoint: the audit filter
+    /// (outermost, so refusals by scope are logged too), then the unit scope filter.
     /// </summary>
-    public static RouteGroupBuilder MapOrganizerGroup(this IEndpointRouteBuilder app, string prefix = "", string tag = "Organizer") =>
-        app.MapGroup("/api/organizer" + prefix).WithTags(tag).RequireAuthorization(Platform.OrganizerPolicy)
-            .AddEndpointFilter<OrganizerAuditFilter>().AddEndpointFilter<ScopeFilter>();
+    public static RouteGroupBuilder WithAuditAndScope(this RouteGroupBuilder organizerApi) =>
+        organizerApi.AddEndpointFilter<OrganizerAuditFilter>().AddEndpointFilter<ScopeFilter>();
 
-    public static IEndpointRouteBuilder MapOrganizers(this IEndpointRouteBuilder app)
+    /// <summary>Sign-in, sign-out and accepting an invitation are open to anyone (nobody is an organizer before them).</summary>
+    public static IEndpointRouteBuilder MapOrganizers(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
-        var group = app.MapOrganizerGroup(tag: "Organizer: accounts");
+        var group = organizerApi.MapGroup("").WithTags("Organizer: accounts");
         group.MapPost("/sign-in", SignInAsync).AllowAnonymous().WithSummary("Đăng nhập ban tổ chức bằng email và mật khẩu.");
         group.MapPost("/sign-out", async (HttpContext http) =>
         {

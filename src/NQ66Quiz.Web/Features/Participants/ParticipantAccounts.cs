@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
-using NQ66Quiz.Web.Features.Contests;
 
 namespace NQ66Quiz.Web.Features.Participants;
 
@@ -229,4 +228,7 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
     /// <summary>The signed-in participant's id, or null for anyone else.</summary>
     public static long? IdOf(ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(ClaimType), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>The participant behind a page or endpoint that requires the participant policy (so one is signed in).</summary>
+    public static long Me(ClaimsPrincipal user) => IdOf(user) ?? throw new InvalidOperationException("participant policy let an anonymous user through");
 }

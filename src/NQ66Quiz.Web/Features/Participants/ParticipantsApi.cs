@@ -12,7 +12,14 @@ namespace NQ66Quiz.Web.Features.Participants;
 /// </summary>
 public static class ParticipantsApi
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static IServiceCollection AddParticipants(this IServiceCollection services)
+    {
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<ParticipantAccounts>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapParticipants(this IEndpointRouteBuilder app)
     {
         var accounts = app.MapGroup("/api/participants").WithTags("Participants");
         accounts.MapPost("/register", RegisterAsync).WithSummary("Đăng ký tài khoản người dự thi và đăng nhập luôn.");
@@ -26,6 +33,7 @@ public static class ParticipantsApi
         var me = app.MapGroup("/api/me").WithTags("Participants").RequireAuthorization(Platform.ParticipantPolicy);
         me.MapGet("/", GetProfileAsync);
         me.MapPut("/", UpdateProfileAsync).WithSummary("Sửa họ tên, đơn vị (chỉ trước lượt thi đầu tiên) hoặc bổ sung số CCCD.");
+        return app;
     }
 
     public static async Task<Results<Created<ParticipantProfile>, ValidationProblem>> RegisterAsync(

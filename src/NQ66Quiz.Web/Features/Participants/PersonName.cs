@@ -1,5 +1,4 @@
 using System.Text;
-using NQ66Quiz.Web.Features.Units;
 
 namespace NQ66Quiz.Web.Features.Participants;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -59,7 +58,7 @@ public static class AnswerPracticeQuestion
             // Only if the bank was wiped after the set was drawn: versions are otherwise never deleted.
             return Invalid("questionId", "Câu hỏi này không còn trong ngân hàng câu hỏi. Hãy tải lại trang để bắt đầu lượt luyện tập mới.");
         }
-        var options = JsonSerializer.Deserialize<StoredOption[]>(row.Options, DrawPracticeSet.Json)!;
+        var options = StoredOption.Parse(row.Options);
         var chosen = (request.OptionIds ?? []).Distinct().ToArray();
         switch (PracticeRules.Check(chosen, options, row.Kind))
         {
@@ -71,7 +70,8 @@ public static class AnswerPracticeQuestion
                 return Invalid("optionIds", "Câu hỏi này chỉ có một phương án đúng: hãy chọn một phương án.");
         }
 
-        var correct = PracticeRules.IsCorrect(chosen, options);
+        // Check above let through only ids of this question's options, so they fit a short.
+        var correct = Scoring.IsCorrect([.. chosen.Select(id => (short)id)], options);
         var recorded = false;
         if (PracticeParticipant.IdOf(user) is { } participantId)
         {
@@ -93,7 +93,7 @@ public static class AnswerPracticeQuestion
             }, cancellationToken: ct)) == 1;
         }
 
-        var readMore = PracticeScope.FirstTag(row.Viewpoints, row.Tasks, row.Topics);
+        var readMore = Tag.FirstTag(row.Viewpoints, row.Tasks, row.Topics);
         return TypedResults.Ok(new PracticeFeedback(
             drawn.Id,
             correct,
@@ -101,7 +101,7 @@ public static class AnswerPracticeQuestion
             row.ExplanationHtml,
             readMore?.StudyPath ?? "/hoc",
             readMore is null ? "Tài liệu tìm hiểu" : study.Find(readMore.Slug)?.Title ?? "Tài liệu tìm hiểu",
-            [.. PracticeScope.Tags(row.Viewpoints, row.Tasks, row.Topics).Select(s => s.Slug)],
+            [.. Tag.Tags(row.Viewpoints, row.Tasks, row.Topics).Select(s => s.Slug)],
             recorded));
     }
 

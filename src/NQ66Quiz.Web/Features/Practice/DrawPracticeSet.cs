@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -18,14 +17,12 @@ public sealed record PracticeSet(string Ticket, string Scope, string Label, stri
 /// <summary>Draws up to 10 questions of one viewpoint, task or topic from the current versions of live questions.</summary>
 public static class DrawPracticeSet
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private sealed record Row(string QuestionId, int Version, string Kind, string Difficulty, string StemHtml, string Options);
 
     public static async Task<Results<Ok<PracticeSet>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         DrawPracticeSetRequest request, NpgsqlDataSource db, PracticeTickets tickets, StudyLibrary study, CancellationToken ct)
     {
-        if (!PracticeScope.TryParse(request.Scope, out var scope))
+        if (!Tag.TryParse(request.Scope, out var scope))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
@@ -36,8 +33,7 @@ public static class DrawPracticeSet
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition($"""
             SELECT v.question_id, v.version, v.kind, v.difficulty, v.stem_html, v.options::text AS options
-            FROM questions q
-            JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+            FROM {QuestionSql.CurrentVersions}
             WHERE q.retired_at IS NULL AND {Filter(scope)}
             ORDER BY random()
             LIMIT @Limit
@@ -51,17 +47,17 @@ public static class DrawPracticeSet
         rows = [.. rows.OrderBy(r => PracticeRules.DifficultyRank(r.Difficulty))];
         var questions = rows.Select((r, i) => new PracticeQuestion(r.QuestionId, i + 1, r.Kind, r.StemHtml,
             // The stored options carry the key; only id and html leave the server.
-            [.. PracticeRules.Shuffled(JsonSerializer.Deserialize<StoredOption[]>(r.Options, Json)!, Random.Shared)
+            [.. PracticeRules.Shuffled(StoredOption.Parse(r.Options), Random.Shared)
                 .Select(o => new PracticeOption(o.Id, o.Html))])).ToList();
         var ticket = tickets.Seal(new PracticeTicket(Guid.NewGuid(), scope.Slug, [.. rows.Select(r => new QuestionRef(r.QuestionId, r.Version))]));
         return TypedResults.Ok(new PracticeSet(ticket, scope.Slug, scope.Label, study.Find(scope.Slug)?.Title ?? scope.Label, questions));
     }
 
     // Fixed SQL per kind of scope (no user text is spliced in); the containment operators use the GIN indexes of 0002.
-    internal static string Filter(PracticeScope scope) => scope.Kind switch
+    internal static string Filter(Tag scope) => scope.Kind switch
     {
-        PracticeScopeKind.Viewpoint => "v.viewpoints @> ARRAY[@Number]::smallint[]",
-        PracticeScopeKind.Task => "v.tasks @> ARRAY[@Number]::smallint[]",
+        TagKind.Viewpoint => "v.viewpoints @> ARRAY[@Number]::smallint[]",
+        TagKind.Task => "v.tasks @> ARRAY[@Number]::smallint[]",
         _ => "v.topics @> ARRAY[@Topic]::text[]",
     };
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using NQ66Quiz.Web.Features.Study;
 using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.Practice;
@@ -12,10 +11,9 @@ namespace NQ66Quiz.Web.Features.Practice;
 /// </summary>
 public static class PracticeApi
 {
-    /// <summary>Study pages (/hoc) and practice (/luyen-tap, /api/practice): every practice answer links to a study page.</summary>
-    public static IServiceCollection AddStudyAndPractice(this IServiceCollection services)
+    /// <summary>Practice (/luyen-tap, /api/practice); every practice answer links to a study page (AddStudy).</summary>
+    public static IServiceCollection AddPractice(this IServiceCollection services)
     {
-        services.AddStudy();
         services.AddSingleton<PracticeTickets>();
         return services;
     }

@@ -28,8 +28,7 @@ public static class PracticeHistory
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<TagCount>(new CommandDefinition($"""
             SELECT t.tag, count(*) AS count
-            FROM questions q
-            JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+            FROM {QuestionSql.CurrentVersions}
             {TagsOfVersion}
             WHERE q.retired_at IS NULL
             GROUP BY t.tag
@@ -50,7 +49,7 @@ public static class PracticeHistory
             GROUP BY t.tag
             """, new { ParticipantId = participantId }, cancellationToken: ct));
         return PracticeRules.WeakestFirst(rows
-            .Select(r => PracticeScope.TryParse(r.Tag, out var scope) ? new WeakPoint(scope.Slug, scope.Label, r.Answered, r.Correct) : null)
+            .Select(r => Tag.TryParse(r.Tag, out var scope) ? new WeakPoint(scope.Slug, scope.Label, r.Answered, r.Correct) : null)
             .OfType<WeakPoint>());
     }
 

@@ -1,8 +1,5 @@
 namespace NQ66Quiz.Web.Features.Practice;
 
-/// <summary>One option as <c>question_versions.options</c> stores it. <see cref="Correct"/> is the key: server-side only.</summary>
-public sealed record StoredOption(int Id, string Md, string Html, bool Correct);
-
 /// <summary>One line of "Điểm yếu của tôi": answers to questions carrying one tag.</summary>
 public sealed record WeakPoint(string Scope, string Label, long Answered, long Correct)
 {
@@ -15,10 +12,6 @@ public static class PracticeRules
     public const int QuestionsPerSet = 10;
 
     public enum AnswerProblem { None, Empty, UnknownOption, MoreThanOneForSingle }
-
-    /// <summary>Right only when the chosen options are exactly the correct ones (a multiple-choice question has no half marks).</summary>
-    public static bool IsCorrect(IEnumerable<int> chosen, IEnumerable<StoredOption> options) =>
-        chosen.ToHashSet().SetEquals(options.Where(o => o.Correct).Select(o => o.Id));
 
     public static AnswerProblem Check(IReadOnlyCollection<int> chosen, IReadOnlyCollection<StoredOption> options, string kind)
     {
@@ -59,7 +52,7 @@ public static class PracticeRules
     /// </summary>
     public static IReadOnlyList<WeakPoint> WeakestFirst(IEnumerable<WeakPoint> points)
     {
-        var order = PracticeScope.All.Select((s, i) => (s.Slug, i)).ToDictionary(x => x.Slug, x => x.i, StringComparer.Ordinal);
+        var order = Tag.All.Select((s, i) => (s.Slug, i)).ToDictionary(x => x.Slug, x => x.i, StringComparer.Ordinal);
         return
         [
             .. points.Where(p => p.Answered > 0)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using Npgsql;
 
@@ -43,22 +42,6 @@ public static class BankImporter
     private const long AdvisoryLockKey = 66_066_003;
     private const int ProgressEvery = 100;
 
-    private static readonly JsonSerializerOptions OptionsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    /// <summary>
-    /// For tests of other features: parses one bank file's Markdown, refuses it with every message if it has errors,
-    /// and stores its questions (nothing is retired). Returns the summary.
-    /// </summary>
-    public static async Task<ImportSummary> ImportMarkdownAsync(NpgsqlConnection connection, string markdown, DateTimeOffset? now = null, CancellationToken ct = default)
-    {
-        var result = BankCheck.CheckText("markdown", markdown);
-        if (!result.Ok)
-        {
-            throw new InvalidOperationException("The bank has errors:\n" + string.Join('\n', result.Errors));
-        }
-        return await ImportAsync(connection, result.Questions, new ImportOptions(Source: "markdown", Now: now), ct);
-    }
-
     /// <summary>
     /// Stores valid questions (check them first: <see cref="BankCheck"/>). Opens the connection if it is closed; runs
     /// in its own transaction, so a failure stores nothing.
@@ -76,13 +59,12 @@ public static class BankImporter
         // One import at a time (several app nodes may start together); organizer saves take the same lock.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@AdvisoryLockKey)", new { AdvisoryLockKey }, tx, cancellationToken: ct));
 
-        var existing = (await connection.QueryAsync<ExistingRow>(new CommandDefinition("""
+        var existing = (await connection.QueryAsync<ExistingRow>(new CommandDefinition($"""
             SELECT q.id, q.current_version, q.retired_at IS NOT NULL AS retired, q.retired_by, v.content_hash,
                    (SELECT c.content_hash FROM question_versions c
                      WHERE c.question_id = q.id AND c.created_by = @CreatedBy
                      ORDER BY c.version DESC LIMIT 1) AS channel_hash
-            FROM questions q
-            JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+            FROM {QuestionSql.CurrentVersions}
             """, new { options.CreatedBy }, tx, cancellationToken: ct))).ToDictionary(r => r.Id, StringComparer.Ordinal);
 
         int added = 0, updated = 0, retired = 0, restored = 0, unchanged = 0, kept = 0, done = 0;
@@ -154,7 +136,7 @@ public static class BankImporter
 
     private static Task<int> InsertVersionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ParsedQuestion q, int version, string hash, string createdBy, DateTimeOffset now, CancellationToken ct)
     {
-        var options = q.Options.Select((o, i) => new StoredOption(i, o.Md, BankMarkdown.InlineToHtml(o.Md), o.Correct)).ToList();
+        var options = q.Options.Select((o, i) => new StoredOption((short)i, o.Md, BankMarkdown.InlineToHtml(o.Md), o.Correct)).ToList();
         return connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO question_versions (question_id, version, content_hash, kind, difficulty, viewpoints, tasks, topics,
                 stem_md, stem_html, options, explanation_md, explanation_html, source, markdown, source_file, created_at, created_by)
@@ -172,7 +154,7 @@ public static class BankImporter
             Topics = q.Topics.ToArray(),
             q.StemMd,
             StemHtml = BankMarkdown.ToHtml(q.StemMd),
-            Options = JsonSerializer.Serialize(options, OptionsJson),
+            Options = StoredOption.ToJson(options),
             q.ExplanationMd,
             ExplanationHtml = BankMarkdown.ToHtml(q.ExplanationMd),
             q.Source,
@@ -182,9 +164,6 @@ public static class BankImporter
             CreatedBy = createdBy,
         }, tx, cancellationToken: ct));
     }
-
-    /// <summary>One element of question_versions.options; "correct" is the answer key (never sent before closing).</summary>
-    public sealed record StoredOption(int Id, string Md, string Html, bool Correct);
 
     private sealed record ExistingRow(string Id, int CurrentVersion, bool Retired, string? RetiredBy, string ContentHash, string? ChannelHash);
 }

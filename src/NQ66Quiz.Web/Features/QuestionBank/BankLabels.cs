@@ -3,14 +3,6 @@ namespace NQ66Quiz.Web.Features.QuestionBank;
 /// <summary>How the format's values read in the organizer pages (Vietnamese).</summary>
 public static class BankLabels
 {
-    public static string Topic(string topic) => topic switch
-    {
-        BankVocabulary.TopicGoals => "Mục tiêu",
-        BankVocabulary.TopicHanoiPlan => "Kế hoạch Hà Nội",
-        BankVocabulary.TopicGeneral => "Chung",
-        _ => topic,
-    };
-
     public static string Difficulty(string difficulty) => difficulty switch
     {
         "easy" => "Dễ",

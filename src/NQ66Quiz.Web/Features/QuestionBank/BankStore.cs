@@ -39,9 +39,8 @@ public sealed class BankStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public async Task<BankPage> ListAsync(BankFilter filter, CancellationToken ct = default)
     {
-        const string where = """
-            FROM questions q
-            JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+        const string where = $"""
+            FROM {QuestionSql.CurrentVersions}
             WHERE (@Viewpoint::smallint IS NULL OR @Viewpoint::smallint = ANY(v.viewpoints))
               AND (@Task::smallint IS NULL OR @Task::smallint = ANY(v.tasks))
               AND (@Topic::text IS NULL OR @Topic::text = ANY(v.topics))
@@ -75,9 +74,9 @@ public sealed class BankStore(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task<BankQuestion?> GetAsync(string id, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<BankQuestion>(new CommandDefinition("""
+        return await connection.QuerySingleOrDefaultAsync<BankQuestion>(new CommandDefinition($"""
             SELECT q.id, v.version, v.markdown, v.source_file, q.retired_at, q.retired_by, q.updated_at
-            FROM questions q JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+            FROM {QuestionSql.CurrentVersions}
             WHERE q.id = @id
             """, new { id }, cancellationToken: ct));
     }
@@ -156,9 +155,9 @@ public sealed class BankStore(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task<IReadOnlyList<ParsedQuestion>> CurrentQuestionsAsync(bool includeRetired, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Markdown, string? SourceFile)>(new CommandDefinition("""
+        var rows = await connection.QueryAsync<(string Markdown, string? SourceFile)>(new CommandDefinition($"""
             SELECT v.markdown, v.source_file
-            FROM questions q JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+            FROM {QuestionSql.CurrentVersions}
             WHERE @includeRetired OR q.retired_at IS NULL
             ORDER BY v.source_file NULLS LAST, q.id
             """, new { includeRetired }, cancellationToken: ct));

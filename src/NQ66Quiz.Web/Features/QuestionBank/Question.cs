@@ -1,5 +1,3 @@
-using NQ66Quiz.Web.Features.Practice;
-
 namespace NQ66Quiz.Web.Features.QuestionBank;
 
 /// <summary>
@@ -32,7 +30,7 @@ public sealed record ParsedQuestion(
 
     /// <summary>The study page linked from the explanation ("Đọc thêm"); one mapping for bank, practice and contest.</summary>
     public string StudyPath =>
-        PracticeScope.FirstTag([.. Viewpoints.Select(v => (short)v)], [.. Tasks.Select(t => (short)t)], Topics)?.StudyPath ?? "/hoc";
+        Tag.FirstTag([.. Viewpoints.Select(v => (short)v)], [.. Tasks.Select(t => (short)t)], Topics)?.StudyPath ?? "/hoc";
 }
 
 /// <param name="Md">One line of inline Markdown.</param>
@@ -83,43 +81,4 @@ public sealed record BankIssue(string File, int Line, int Column, string Message
 
     public override string ToString() =>
         $"{File}:{Line}:{Column}: {(Severity == IssueSeverity.Error ? "lỗi" : "cảnh báo")}: {Message}";
-}
-
-/// <summary>The words of the format: metadata keys and their allowed values (see content/README.md).</summary>
-public static class BankVocabulary
-{
-    public const string KeyViewpoint = "viewpoint";
-    public const string KeyTask = "task";
-    public const string KeyTopic = "topic";
-    public const string KeyDifficulty = "difficulty";
-    public const string KeyKind = "kind";
-    public const string KeyForm = "form";
-    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind, KeyForm];
-
-    public const int ViewpointCount = 5;
-    public const int TaskCount = 7;
-
-    public const string TopicGoals = "muc-tieu";
-    public const string TopicHanoiPlan = "ke-hoach-ha-noi";
-    public const string TopicGeneral = "chung";
-    public static readonly string[] Topics = [TopicGoals, TopicHanoiPlan, TopicGeneral];
-
-    public static readonly string[] Difficulties = ["easy", "medium", "hard"];
-
-    public const string KindSingle = "single";
-    public const string KindMultiple = "multiple";
-    public static readonly string[] Kinds = [KindSingle, KindMultiple];
-
-    // A recall question asks for a phrase of the resolution; a scenario puts a real case (a ward, a department, a
-    // resident) and asks which viewpoint or task applies. Recall is the default, so older files need no change.
-    public const string FormRecall = "recall";
-    public const string FormScenario = "scenario";
-    public static readonly string[] Forms = [FormRecall, FormScenario];
-
-    public const int MinOptions = 2;
-    public const int MaxOptions = 6;
-    public const int MaxIdLength = 40;
-
-    public const string ExplanationHeading = "Giải thích";
-    public const string SourceHeading = "Nguồn";
 }

@@ -17,7 +17,7 @@ public sealed record PreviewIssue(int Line, int Column, string Message);
 public sealed record PreviewResponse(IReadOnlyList<PreviewQuestion> Questions, IReadOnlyList<PreviewIssue> Errors, IReadOnlyList<PreviewIssue> Warnings);
 
 /// <summary>
-/// Question bank wiring and its organizer API. Every endpoint sits on one group behind the organizer policy; the pages
+/// Question bank wiring and its organizer API. Every endpoint sits in the organizer group (/api/organizer/bank); the pages
 /// are under /to-chuc/ngan-hang (Pages/Organizer/Bank), protected with the whole /Organizer folder.
 /// </summary>
 public static class QuestionBankApi
@@ -30,9 +30,9 @@ public static class QuestionBankApi
         return services;
     }
 
-    public static IEndpointRouteBuilder MapQuestionBank(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapQuestionBank(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
-        var group = app.MapOrganizerGroup("/bank", "Question bank").RequireAuthorization(OrganizerPolicies.QuestionBank);
+        var group = organizerApi.MapGroup("/bank").WithTags("Question bank").RequireAuthorization(OrganizerPolicies.QuestionBank);
         // Previews and bank exports change nothing and hold no personal data: not audited.
         group.MapPost("/preview", Preview).WithMetadata(new NotAuditedAttribute());
         group.MapGet("/export.xlsx", ExportXlsxAsync).WithMetadata(new NotAuditedAttribute());

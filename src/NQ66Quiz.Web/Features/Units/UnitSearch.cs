@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace NQ66Quiz.Web.Features.Units;
@@ -49,13 +48,5 @@ public sealed class UnitSearch(NpgsqlDataSource dataSource)
             SELECT u.id, u.code, u.name, u.kind, u.type, u.parent_id, CASE WHEN p.kind <> 'city' THEN p.name END AS parent_name
             FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = @id
             """, new { id }, cancellationToken: ct));
-    }
-
-    public static void Map(IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/api/units").WithTags("Units");
-        group.MapGet("/", async Task<Ok<IReadOnlyList<UnitSummary>>> (string? q, int? limit, UnitSearch search, CancellationToken ct) =>
-            TypedResults.Ok(await search.SearchAsync(q, limit ?? 30, ct)))
-            .WithSummary("Đơn vị: tìm theo tên đơn vị hoặc đơn vị cấp trên, không cần dấu (\"hoan kiem\" → \"Phường Hoàn Kiếm\" rồi các trường của phường).");
     }
 }

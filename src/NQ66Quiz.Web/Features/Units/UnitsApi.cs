@@ -22,10 +22,14 @@ public static class UnitsApi
         return services;
     }
 
-    public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
-        UnitSearch.Map(app);
-        var organizer = app.MapOrganizerGroup(tag: "Organizer: units").RequireAuthorization(OrganizerPolicies.Contests);
+        var open = app.MapGroup("/api/units").WithTags("Units");
+        open.MapGet("/", async Task<Ok<IReadOnlyList<UnitSummary>>> (string? q, int? limit, UnitSearch search, CancellationToken ct) =>
+            TypedResults.Ok(await search.SearchAsync(q, limit ?? 30, ct)))
+            .WithSummary("Đơn vị: tìm theo tên đơn vị hoặc đơn vị cấp trên, không cần dấu (\"hoan kiem\" → \"Phường Hoàn Kiếm\" rồi các trường của phường).");
+
+        var organizer = organizerApi.MapGroup("").WithTags("Organizer: units").RequireAuthorization(OrganizerPolicies.Contests);
         organizer.MapGet("/units", async Task<Ok<IReadOnlyList<UnitNode>>> (OrganizerScope scope, UnitDirectory directory, CancellationToken ct) =>
             TypedResults.Ok(await directory.ListAsync(scope, ct))).WithMetadata(new NotAuditedAttribute());
         organizer.MapPost("/units", AddAsync).WithSummary("Thêm một đơn vị trực thuộc (trường, cơ quan, thôn/tổ dân phố…).");

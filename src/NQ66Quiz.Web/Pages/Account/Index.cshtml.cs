@@ -24,10 +24,7 @@ public sealed class IndexModel(ParticipantAccounts accounts, AttemptQueries atte
 
     public async Task<IActionResult> OnPostUpdateAsync(string? fullName, int? unitId, string? nationalId, CancellationToken ct)
     {
-        if (ParticipantAccounts.IdOf(User) is not { } id)
-        {
-            return SignIn();
-        }
+        var id = ParticipantAccounts.Me(User);
         switch (await accounts.UpdateAsync(id, new UpdateProfileRequest(fullName, unitId, nationalId), ct))
         {
             case AccountResult.Ok:
@@ -53,7 +50,8 @@ public sealed class IndexModel(ParticipantAccounts accounts, AttemptQueries atte
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        if (ParticipantAccounts.IdOf(User) is not { } id || await accounts.GetAsync(id, ct) is not { } profile)
+        var id = ParticipantAccounts.Me(User);
+        if (await accounts.GetAsync(id, ct) is not { } profile)
         {
             return false;
         }
@@ -63,5 +61,6 @@ public sealed class IndexModel(ParticipantAccounts accounts, AttemptQueries atte
         return true;
     }
 
+    // A cookie of an account that no longer exists: sign in again.
     private RedirectResult SignIn() => Redirect("/dang-nhap?ReturnUrl=%2Ftai-khoan");
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Participants;
@@ -5,6 +6,7 @@ using NQ66Quiz.Web.Features.Units;
 
 namespace NQ66Quiz.Web.Pages.Account;
 
+[AllowAnonymous]
 public sealed class RegisterModel(ParticipantAccounts accounts, UnitSearch units) : PageModel
 {
     [BindProperty]

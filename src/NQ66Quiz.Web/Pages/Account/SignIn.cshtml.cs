@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Participants;
 
 namespace NQ66Quiz.Web.Pages.Account;
 
+[AllowAnonymous]
 public sealed class SignInModel(ParticipantAccounts accounts) : PageModel
 {
     [BindProperty(SupportsGet = true)]

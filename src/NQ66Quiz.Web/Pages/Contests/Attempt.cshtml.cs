@@ -17,10 +17,7 @@ public sealed class AttemptModel(AttemptQueries queries, AttemptSubmit submit) :
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        if (ParticipantAccounts.IdOf(User) is not { } me)
-        {
-            return Redirect($"/dang-nhap?ReturnUrl={Uri.EscapeDataString($"/cuoc-thi/luot-thi/{id}")}");
-        }
+        var me = ParticipantAccounts.Me(User);
         if (await queries.PaperAsync(me, id, ct) is not { } paper)
         {
             return NotFound();
@@ -35,10 +32,7 @@ public sealed class AttemptModel(AttemptQueries queries, AttemptSubmit submit) :
 
     public async Task<IActionResult> OnPostAsync(long id, int? prediction, CancellationToken ct)
     {
-        if (ParticipantAccounts.IdOf(User) is not { } me)
-        {
-            return Redirect("/dang-nhap");
-        }
+        var me = ParticipantAccounts.Me(User);
         var answers = Request.Form.Keys
             .Where(k => k.StartsWith('q') && int.TryParse(k.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture, out _))
             .Select(k => new AnswerRequest(int.Parse(k.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture),

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,6 +9,7 @@ using NQ66Quiz.Web.Features.Participants;
 
 namespace NQ66Quiz.Web.Pages.Contests;
 
+[AllowAnonymous]
 public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlDataSource dataSource, TimeProvider clock) : PageModel
 {
     public ContestView Contest { get; private set; } = null!;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Contests;
@@ -6,6 +7,7 @@ using NQ66Quiz.Web.Features.Participants;
 
 namespace NQ66Quiz.Web.Pages.Contests;
 
+[AllowAnonymous]
 public sealed class LeaderboardModel(ContestStore store, LeaderboardReader reader, ParticipantAccounts accounts) : PageModel
 {
     public LeaderboardView Board { get; private set; } = null!;

@@ -11,10 +11,7 @@ public sealed class ResultModel(AttemptQueries queries) : PageModel
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        if (ParticipantAccounts.IdOf(User) is not { } me)
-        {
-            return Redirect($"/dang-nhap?ReturnUrl={Uri.EscapeDataString($"/cuoc-thi/luot-thi/{id}/ket-qua")}");
-        }
+        var me = ParticipantAccounts.Me(User);
         if (await queries.ResultAsync(me, id, ct) is { } result)
         {
             Result = result;

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Contests;
 
 namespace NQ66Quiz.Web.Pages.Contests;
 
+[AllowAnonymous]
 public sealed class RoundResultsModel(ContestStore store, RoundResults results) : PageModel
 {
     public PublicResults Results { get; private set; } = null!;

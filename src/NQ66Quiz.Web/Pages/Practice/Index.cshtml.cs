@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
@@ -6,16 +7,17 @@ using NQ66Quiz.Web.Features.Study;
 
 namespace NQ66Quiz.Web.Pages.Practice;
 
+[AllowAnonymous]
 public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageModel
 {
     /// <param name="Subtitle">The study page's title without its leading "Quan điểm 2: ", which the label already says.</param>
-    public sealed record Choice(PracticeScope Scope, string Subtitle, long Available);
+    public sealed record Choice(Tag Scope, string Subtitle, long Available);
 
     /// <summary>The part to practise (<c>?phan=quan-diem-2</c>); empty shows the chooser.</summary>
     [BindProperty(Name = "phan", SupportsGet = true)]
     public string? Phan { get; set; }
 
-    public PracticeScope? Scope { get; private set; }
+    public Tag? Scope { get; private set; }
 
     public string? ScopeTitle { get; private set; }
 
@@ -35,7 +37,7 @@ public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageMo
         SignedIn = participantId is not null;
         if (!string.IsNullOrWhiteSpace(Phan))
         {
-            if (PracticeScope.TryParse(Phan, out var scope))
+            if (Tag.TryParse(Phan, out var scope))
             {
                 Scope = scope;
                 ScopeTitle = study.Find(scope.Slug)?.Title;
@@ -46,7 +48,7 @@ public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageMo
         }
 
         var available = await PracticeHistory.AvailableAsync(db, ct);
-        Choices = [.. PracticeScope.All.Select(s => new Choice(s, Subtitle(s, study.Find(s.Slug)?.Title), available.GetValueOrDefault(s.Slug)))];
+        Choices = [.. Tag.All.Select(s => new Choice(s, Subtitle(s, study.Find(s.Slug)?.Title), available.GetValueOrDefault(s.Slug)))];
         if (participantId is { } id)
         {
             WeakPoints = await PracticeHistory.WeakPointsAsync(db, id, ct);
@@ -54,15 +56,15 @@ public sealed class IndexModel(NpgsqlDataSource db, StudyLibrary study) : PageMo
         }
     }
 
-    private static string Subtitle(PracticeScope scope, string? title) =>
+    private static string Subtitle(Tag scope, string? title) =>
         title is null ? ""
         : title.StartsWith(scope.Label + ":", StringComparison.Ordinal) ? title[(scope.Label.Length + 1)..].Trim()
         : title;
 
-    public static string PartOf(PracticeScope scope) => scope.Kind switch
+    public static string PartOf(Tag scope) => scope.Kind switch
     {
-        PracticeScopeKind.Viewpoint => "Quan điểm chỉ đạo",
-        PracticeScopeKind.Task => "Nhiệm vụ, giải pháp",
+        TagKind.Viewpoint => "Quan điểm chỉ đạo",
+        TagKind.Task => "Nhiệm vụ, giải pháp",
         _ => "Chủ đề",
     };
 }

@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Study;
 
 namespace NQ66Quiz.Web.Pages.Study;
 
+[AllowAnonymous]
 public sealed class IndexModel(StudyLibrary library) : PageModel
 {
     /// <summary>The pages in <c>order</c>, grouped under the heading of their part (viewpoints, tasks, goals and plan).</summary>

@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using NQ66Quiz.Web.Features.Practice;
 using NQ66Quiz.Web.Features.Study;
 
 namespace NQ66Quiz.Web.Pages.Study;
 
+[AllowAnonymous]
 public sealed class ReadModel(StudyLibrary library) : PageModel
 {
     public StudyPage? StudyPage { get; private set; }
@@ -23,6 +24,6 @@ public sealed class ReadModel(StudyLibrary library) : PageModel
             Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        PracticePath = PracticeScope.TryParse(StudyPage.Slug, out var scope) ? scope.PracticePath : null;
+        PracticePath = Tag.TryParse(StudyPage.Slug, out var scope) ? scope.PracticePath : null;
     }
 }

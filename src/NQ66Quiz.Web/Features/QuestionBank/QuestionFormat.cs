@@ -1,6 +1,112 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
+// The question format — what a bank question may say — has this one home: its words and limits (BankVocabulary),
+// the allowed values of each key (MetaValues) and the rules a question must meet (BankRules). Reading Markdown into
+// questions is BankParser.cs, reading spreadsheets BankXlsx.cs, writing the canonical Markdown BankMarkdown.cs; the
+// authors' documentation is content/README.md. Tags and their labels are Common/Tags.cs.
 namespace NQ66Quiz.Web.Features.QuestionBank;
+
+/// <summary>The words of the format: metadata keys and their allowed values (see content/README.md).</summary>
+public static class BankVocabulary
+{
+    public const string KeyViewpoint = "viewpoint";
+    public const string KeyTask = "task";
+    public const string KeyTopic = "topic";
+    public const string KeyDifficulty = "difficulty";
+    public const string KeyKind = "kind";
+    public const string KeyForm = "form";
+    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind, KeyForm];
+
+    // Tags and their labels have one home, Common/Tags.cs; the format only names them.
+    public const int ViewpointCount = Tag.ViewpointCount;
+    public const int TaskCount = Tag.TaskCount;
+
+    public const string TopicGoals = Tag.GoalsTopic;
+    public const string TopicHanoiPlan = Tag.HanoiPlanTopic;
+    public const string TopicGeneral = Tag.GeneralTopic;
+    public static readonly string[] Topics = [.. Tag.TopicSlugs];
+
+    public static readonly string[] Difficulties = ["easy", "medium", "hard"];
+
+    public const string KindSingle = "single";
+    public const string KindMultiple = "multiple";
+    public static readonly string[] Kinds = [KindSingle, KindMultiple];
+
+    // A recall question asks for a phrase of the resolution; a scenario puts a real case (a ward, a department, a
+    // resident) and asks which viewpoint or task applies. Recall is the default, so older files need no change.
+    public const string FormRecall = "recall";
+    public const string FormScenario = "scenario";
+    public static readonly string[] Forms = [FormRecall, FormScenario];
+
+    public const int MinOptions = 2;
+    public const int MaxOptions = 6;
+    public const int MaxIdLength = 40;
+
+    public const string ExplanationHeading = "Giải thích";
+    public const string SourceHeading = "Nguồn";
+}
+
+/// <summary>
+/// The allowed values of the metadata keys, shared by the Markdown and the spreadsheet readers so that both say the
+/// same thing about the same mistake. Each check returns null when the value is fine, else the message to show.
+/// </summary>
+public static class MetaValues
+{
+    public static string? UnknownKey(string key) =>
+        BankVocabulary.Keys.Contains(key, StringComparer.Ordinal) ? null
+            : $"Khoá '{key}' không có trong định dạng câu hỏi; chỉ dùng {string.Join(", ", BankVocabulary.Keys)} (viết thường, không dấu).";
+
+    /// <summary>A viewpoint or task number as written; null value means it is not a whole number.</summary>
+    public static (int? Value, string? Error) Number(string key, string raw)
+    {
+        var max = key == BankVocabulary.KeyViewpoint ? BankVocabulary.ViewpointCount : BankVocabulary.TaskCount;
+        var what = key == BankVocabulary.KeyViewpoint ? "quan điểm chỉ đạo" : "nhiệm vụ, giải pháp";
+        if (!int.TryParse(raw.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return (null, $"{key} phải là số từ 1 đến {max} hoặc danh sách như [1, 3], không phải '{raw}'.");
+        }
+        return n is < 1 || n > max
+            ? (n, $"{key} {n} không có: Nghị quyết có {max} {what}; dùng số từ 1 đến {max}.")
+            : (n, null);
+    }
+
+    public static string? Topic(string raw) =>
+        BankVocabulary.Topics.Contains(raw, StringComparer.Ordinal) ? null
+            : $"topic '{raw}' không có; dùng {string.Join(", ", BankVocabulary.Topics.SkipLast(1).Select(Named))} hoặc {Named(BankVocabulary.Topics[^1])}.";
+
+    private static string Named(string topic) => $"{topic} ({Tag.TopicLabel(topic)})";
+
+    public static string? Difficulty(string raw) =>
+        BankVocabulary.Difficulties.Contains(raw, StringComparer.Ordinal) ? null
+            : $"difficulty '{raw}' không có; dùng easy (dễ), medium (trung bình) hoặc hard (khó).";
+
+    public static string? Kind(string raw) =>
+        BankVocabulary.Kinds.Contains(raw, StringComparer.Ordinal) ? null
+            : $"kind '{raw}' không có; dùng single (đúng một đáp án đúng) hoặc multiple (từ hai đáp án đúng trở lên).";
+
+    public static string? Form(string raw) =>
+        BankVocabulary.Forms.Contains(raw, StringComparer.Ordinal) ? null
+            : $"form '{raw}' không có; dùng recall (câu hỏi ghi nhớ, mặc định) hoặc scenario (câu hỏi tình huống).";
+
+    public static string DuplicateInList(string key, string value) =>
+        $"{key} có '{value}' hai lần; mỗi giá trị chỉ ghi một lần.";
+}
+
+/// <summary>Metadata of one question or of a file's front matter; a null member was not written.</summary>
+internal sealed class Meta
+{
+    public List<int>? Viewpoints { get; set; }
+    public List<int>? Tasks { get; set; }
+    public List<string>? Topics { get; set; }
+    public string? Difficulty { get; set; }
+    public string? Kind { get; set; }
+    public string? Form { get; set; }
+    public Dictionary<string, Pos> Positions { get; } = new(StringComparer.Ordinal);
+    public bool Unreadable { get; set; }
+
+    public static readonly Meta Empty = new();
+}
 
 /// <summary>
 /// What a well-formed question is (content/README.md, "Fields"): pure rules over parsed questions, shared by the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace NQ66Quiz.Web.Features.Units;
+namespace NQ66Quiz.Web.Common;
 
 /// <summary>Vietnamese text rules shared by every feature: NFC at the boundary, accent folding, vi-VN ordering.</summary>
 public static class VietnameseText

@@ -1,19 +1,32 @@
-namespace NQ66Quiz.Web.Features.Attempts;
+namespace NQ66Quiz.Web.Rules;
 
-/// <summary>An option as stored in <c>question_versions.options</c>; <see cref="Correct"/> is the key and stays on the server.</summary>
-public sealed record StoredOption(short Id, string Md, string Html, bool Correct);
-
-/// <summary>Scoring and answer rules, pure.</summary>
+/// <summary>
+/// Scoring, pure: whether an answer is right, what an attempt scores, when an answer still counts, and how choices on
+/// screen become option ids. Attempts, practice and round close all use these; the key itself is
+/// <see cref="StoredOption.Correct"/>.
+/// </summary>
 public static class Scoring
 {
     public const int MaxPrediction = 10_000_000;
 
-    /// <summary>Right when exactly the correct options are chosen (one for "single", all of them and no other for "multiple").</summary>
+    /// <summary>
+    /// Right when exactly the correct options are chosen (one for "single", all of them and no other for "multiple"):
+    /// a multiple-choice question has no half marks, and choosing nothing is never right.
+    /// </summary>
     public static bool IsCorrect(IReadOnlyCollection<short>? chosen, IEnumerable<StoredOption> options)
     {
         var correct = options.Where(o => o.Correct).Select(o => o.Id).ToHashSet();
-        return chosen is { Count: > 0 } && correct.SetEquals(chosen) && chosen.Count == correct.Count;
+        return chosen is { Count: > 0 } && correct.SetEquals(chosen);
     }
+
+    /// <summary>An online attempt scores one point per right answer.</summary>
+    public static int Score(IEnumerable<bool> marks) => marks.Count(ok => ok);
+
+    /// <summary>Every answer right: what the "how many perfect papers" prediction counts.</summary>
+    public static bool IsPerfect(int score, int questionCount) => score == questionCount;
+
+    /// <summary><see cref="IsPerfect"/> in SQL, over <c>attempts</c>' columns.</summary>
+    public const string IsPerfectSql = "score = question_count";
 
     /// <summary>Whether an answer or submission sent at <paramref name="now"/> still counts.</summary>
     public static bool InTime(DateTimeOffset deadline, TimeSpan grace, DateTimeOffset now) => now <= deadline + grace;

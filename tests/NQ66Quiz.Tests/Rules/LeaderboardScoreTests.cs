@@ -1,7 +1,6 @@
 using CsCheck;
-using NQ66Quiz.Web.Features.Leaderboards;
 
-namespace NQ66Quiz.Tests.Leaderboards;
+namespace NQ66Quiz.Tests.Rules;
 
 public sealed class LeaderboardScoreTests
 {
@@ -57,4 +56,48 @@ public sealed class LeaderboardScoreTests
         Assert.True(string.CompareOrdinal(LeaderboardScore.Member(9), LeaderboardScore.Member(10)) < 0);
         Assert.Equal(42, LeaderboardScore.ParticipantOf("000000000042"));
     }
+
+    [Fact]
+    public void The_online_layout_packs_the_best_attempt_steps_in_their_order() =>
+        Assert.Equal(
+            ["score", "duration_ms", "second"],
+            LeaderboardScore.Online.Fields.Select(f => f.Name));
+
+    [Fact]
+    public void A_live_round_fits_two_million_points_and_days_of_response_time()
+    {
+        Assert.True(LeaderboardScore.MaxLiveRoundPoints >= 2_000_000);
+        Assert.True(LeaderboardScore.MaxLiveRoundResponseMs >= TimeSpan.FromHours(6).TotalMilliseconds);
+
+        var worst = LeaderboardScore.LiveRound(0, LeaderboardScore.MaxLiveRoundResponseMs);
+        var best = LeaderboardScore.LiveRound(LeaderboardScore.MaxLiveRoundPoints, 0);
+        Assert.Equal((1L << 53) - 1, (long)worst);
+        Assert.Equal(0, best);
+        Assert.Equal((0L, LeaderboardScore.MaxLiveRoundResponseMs), LeaderboardScore.DecodeLiveRound(worst));
+        Assert.Equal((2_000_000L, 5L * 3_600_000), LeaderboardScore.DecodeLiveRound(LeaderboardScore.LiveRound(2_000_000, 5L * 3_600_000)));
+    }
+
+    [Fact]
+    public void Live_round_values_out_of_range_throw_instead_of_wrapping()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => LeaderboardScore.LiveRound(LeaderboardScore.MaxLiveRoundPoints + 1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LeaderboardScore.LiveRound(-1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LeaderboardScore.LiveRound(0, LeaderboardScore.MaxLiveRoundResponseMs + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LeaderboardScore.LiveRound(0, -1));
+    }
+
+    [Fact]
+    public void Live_round_score_order_equals_live_round_ranking_for_any_two_standings() =>
+        Gen.Select(Gen.Long[0, 2_097_151], Gen.Long[0, 4_294_967_295L])
+            .Select(Gen.Select(Gen.Long[0, 2_097_151], Gen.Long[0, 4_294_967_295L]))
+            .Sample(pair =>
+            {
+                var ((p1, r1), (p2, r2)) = pair;
+                var byRanking = (p1, r1) == (p2, r2) ? 0 : Math.Sign(Ranking.CompareLiveRound(new(1, p1, r1), new(2, p2, r2)));
+                return byRanking == Math.Sign(LeaderboardScore.LiveRound(p1, r1).CompareTo(LeaderboardScore.LiveRound(p2, r2)));
+            });
+
+    [Fact]
+    public void A_layout_wider_than_a_double_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new ScoreLayout(new("a", 30, true), new("b", 24, false)));
 }

@@ -1,7 +1,6 @@
 using System.Text;
-using NQ66Quiz.Web.Features.Units;
 
-namespace NQ66Quiz.Tests.Units;
+namespace NQ66Quiz.Tests.Common;
 
 public sealed class VietnameseTextTests
 {

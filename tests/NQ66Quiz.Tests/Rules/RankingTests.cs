@@ -1,6 +1,4 @@
-using NQ66Quiz.Web.Features.Leaderboards;
-
-namespace NQ66Quiz.Tests.Leaderboards;
+namespace NQ66Quiz.Tests.Rules;
 
 public sealed class RankingTests
 {
@@ -36,5 +34,27 @@ public sealed class RankingTests
     {
         Assert.Equal(600_000, Ranking.DurationMs(T, T.AddMinutes(10).AddSeconds(8), 600));
         Assert.Equal(45_500, Ranking.DurationMs(T, T.AddMilliseconds(45_500.9), 600));
+    }
+
+    [Fact]
+    public void The_rules_page_explains_the_final_ranking_in_its_order() =>
+        Assert.Equal("Xếp hạng theo thứ tự: số câu trả lời đúng (nhiều hơn xếp trên); nếu bằng nhau, dự đoán gần với kết quả thực tế hơn; "
+            + "nếu vẫn bằng nhau, thời gian làm bài ngắn hơn; cuối cùng, thời điểm nộp bài sớm hơn (tính đến giây).",
+            Ranking.Explain(Ranking.Final));
+
+    [Fact]
+    public void The_sql_orders_follow_the_steps()
+    {
+        Assert.Equal("a.score DESC, abs(a.prediction::bigint - @actual) ASC NULLS LAST, a.duration_ms ASC, "
+            + "date_trunc('second', a.submitted_at) ASC, e.participant_id ASC", Ranking.OrderBy(Ranking.Final));
+        Assert.Equal("a.score DESC, a.duration_ms ASC, date_trunc('second', a.submitted_at) ASC, e.participant_id ASC",
+            Ranking.OrderBy(Ranking.LiveBoard));
+    }
+
+    [Fact]
+    public void A_live_round_ranks_points_then_total_response_time_then_participant()
+    {
+        LiveRoundStanding[] standings = [new(3, 900, 5_000), new(1, 1_000, 9_000), new(2, 900, 5_000), new(4, 900, 4_000)];
+        Assert.Equal([1L, 4, 2, 3], standings.Order(Comparer<LiveRoundStanding>.Create(Ranking.CompareLiveRound)).Select(s => s.ParticipantId));
     }
 }

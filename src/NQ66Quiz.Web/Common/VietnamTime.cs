@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NQ66Quiz.Web.Features.Contests;
+namespace NQ66Quiz.Web.Common;
 
 /// <summary>
 /// Contest times are set and shown in Asia/Ho_Chi_Minh (UTC+7, no daylight saving) and stored as UTC instants.

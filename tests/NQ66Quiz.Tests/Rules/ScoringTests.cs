@@ -1,6 +1,4 @@
-using NQ66Quiz.Web.Features.Attempts;
-
-namespace NQ66Quiz.Tests.Attempts;
+namespace NQ66Quiz.Tests.Rules;
 
 public sealed class ScoringTests
 {
@@ -14,6 +12,18 @@ public sealed class ScoringTests
     [Fact]
     public void Multiple_choice_needs_exactly_the_correct_set() =>
         Assert.Equal([true, false, false], new short[][] { [1, 0], [0], [0, 1, 2] }.Select(c => Scoring.IsCorrect(c, Multiple)));
+
+    private static readonly StoredOption[] TwoOfFour = [new(0, "A", "A", true), new(1, "B", "B", false), new(2, "C", "C", true), new(3, "D", "D", false)];
+
+    // Practice answers are scored by the same rule as contest attempts (moved here from PracticeRulesTests).
+    [Theory]
+    [InlineData(new short[] { 0, 2 }, true)]
+    [InlineData(new short[] { 2, 0 }, true)]
+    [InlineData(new short[] { 0 }, false)]
+    [InlineData(new short[] { 0, 1, 2 }, false)]
+    [InlineData(new short[] { 1 }, false)]
+    public void Only_exactly_the_correct_options_are_right(short[] chosen, bool right) =>
+        Assert.Equal(right, Scoring.IsCorrect(chosen, TwoOfFour));
 
     [Fact]
     public void Screen_positions_map_to_option_ids_through_the_attempt_order()
