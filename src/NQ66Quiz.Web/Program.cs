@@ -16,7 +16,7 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
 builder.AddPlatform();
 
 // Features, one line each (Features/<Feature>/).
-builder.Services.AddOrganizers(builder.Configuration);   // organizer sign-in
+builder.Services.AddOrganizers();                        // ban tổ chức: accounts, roles, unit scope, audit log
 builder.Services.AddUnits();                             // đơn vị: directory and search
 builder.Services.AddParticipants();                      // người dự thi: register, sign in, profile
 builder.Services.AddQuestionBank();                      // ngân hàng câu hỏi: import, edit, export
@@ -47,7 +47,7 @@ app.MapOpenApi();
 // Features. Organizer APIs go into one group, /api/organizer, behind the organizer policy.
 var organizerApi = app.MapOrganizerApi();
 app.MapOrganizers(organizerApi);
-app.MapUnits();
+app.MapUnits(organizerApi);
 app.MapParticipants();
 app.MapQuestionBank(organizerApi);
 app.MapPractice();

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 
+using NQ66Quiz.Web.Features.Organizers;
+
 namespace NQ66Quiz.Web.Infrastructure;
 
 /// <summary>Wiring shared by every feature: options, PostgreSQL, Redis, time, auth, errors, health, OpenAPI.</summary>
@@ -91,10 +93,12 @@ public static class Platform
 
     /// <summary>
     /// The one organizer API group, <c>/api/organizer</c>, behind the organizer policy. Features map their organizer
-    /// endpoints into it; an endpoint open to anyone (sign-in) says <c>AllowAnonymous</c> itself.
+    /// endpoints into it; an endpoint open to anyone (sign-in) says <c>AllowAnonymous</c> itself. Every endpoint in it
+    /// is audited and kept to the caller's unit subtree (Features/Organizers: OrganizerAuditFilter, ScopeFilter), so a
+    /// new organizer endpoint gets both by default.
     /// </summary>
     public static RouteGroupBuilder MapOrganizerApi(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/organizer").RequireAuthorization(OrganizerPolicy);
+        app.MapGroup("/api/organizer").RequireAuthorization(OrganizerPolicy).WithAuditAndScope();
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
@@ -104,7 +108,10 @@ public static class Platform
             context.Response.StatusCode = status;
             return Task.CompletedTask;
         }
-        var signIn = context.Request.Path.StartsWithSegments("/to-chuc") ? "/to-chuc/dang-nhap" : "/dang-nhap";
+        // A signed-in organizer whose role does not cover a console page is told so, not sent to sign in again.
+        var signIn = !context.Request.Path.StartsWithSegments("/to-chuc") ? "/dang-nhap"
+            : status == StatusCodes.Status403Forbidden && context.HttpContext.User.IsInRole(OrganizerClaims.AnyOrganizerRole) ? "/to-chuc/khong-du-quyen"
+            : "/to-chuc/dang-nhap";
         context.Response.Redirect($"{signIn}?ReturnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
         return Task.CompletedTask;
     }

@@ -1,36 +1,41 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Pages;
 
 [AllowAnonymous]
-public sealed class OrganizerSignInModel(IOptions<OrganizerOptions> options, OrganizerSignInThrottle throttle) : PageModel
+public sealed class OrganizerSignInModel(OrganizerAccounts accounts, OrganizerAudit audit, OrganizerSignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    [BindProperty]
+    public string? Email { get; set; }
+
     public string? Error { get; private set; }
 
-    public async Task<IActionResult> OnPostAsync(string? password)
+    public async Task<IActionResult> OnPostAsync(string? password, CancellationToken ct)
     {
         var address = HttpContext.Connection.RemoteIpAddress;
-        if (await throttle.IsBlockedAsync(address, null))
+        if (await throttle.IsBlockedAsync(address, Email))
         {
             Error = OrganizerSignInThrottle.Refusal;
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
-        if (!OrganizerSignIn.PasswordMatches(password, options.Value.Password))
+        var account = await accounts.VerifyAsync(Email, password, ct);
+        if (account is null)
         {
-            await throttle.FailedAsync(address, null);
-            Error = "Mật khẩu không đúng. Mật khẩu ban tổ chức do người quản trị hệ thống cấp; hãy hỏi người quản trị nếu bạn chưa có.";
+            await throttle.FailedAsync(address, Email);
+            await audit.WriteAsync(null, "sign-in failed", OrganizerAccounts.NormalizeEmail(Email) ?? "(email không hợp lệ)", new { }, HttpContext.Connection.RemoteIpAddress, ct);
+            Error = "Email hoặc mật khẩu không đúng. Nếu chưa có tài khoản, đề nghị quản trị thành phố gửi lời mời.";
             return Page();
         }
-        await throttle.SucceededAsync(address, null);
-        await OrganizerSignIn.SignInOrganizerAsync(HttpContext);
+        await throttle.SucceededAsync(address, Email);
+        await OrganizersApi.SignInAccountAsync(HttpContext, account);
+        await audit.WriteAsync(account.Id, "sign-in", "organizer:" + account.Id, new { }, HttpContext.Connection.RemoteIpAddress, ct);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/to-chuc");
     }
 }

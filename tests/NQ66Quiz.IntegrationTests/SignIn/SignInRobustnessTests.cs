@@ -43,18 +43,21 @@ public sealed class SignInRobustnessTests(AppFixture app) : ContestTest(app)
     [Fact]
     public async Task Organizer_sign_in_is_throttled_per_source_address_in_Redis_for_the_api_and_the_page()
     {
+        await App.EnsureAdminAsync();
         using var client = App.CreateClient();
+        // A different (unknown) account each time: only the per-address counter reaches its limit.
         for (var i = 0; i < OrganizerSignInThrottle.MaxPerAddress; i++)
         {
-            using var failed = await client.PostAsJsonAsync("/api/organizer/sign-in", new { password = "doan-sai-" + i });
+            using var failed = await client.PostAsJsonAsync("/api/organizer/sign-in", new { email = $"khach-{i}@nq66.test", password = "doan-sai-" + i });
             Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
         }
 
-        using var blocked = await client.PostAsJsonAsync("/api/organizer/sign-in", new { password = AppFixture.OrganizerPassword });
+        using var blocked = await client.PostAsJsonAsync("/api/organizer/sign-in", new { email = AppFixture.OrganizerEmail, password = AppFixture.OrganizerPassword });
         var form = await client.GetStringAsync("/to-chuc/dang-nhap");
         var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
         using var page = await client.PostAsync("/to-chuc/dang-nhap", new FormUrlEncodedContent(new Dictionary<string, string>
         {
+            ["Email"] = AppFixture.OrganizerEmail,
             ["password"] = AppFixture.OrganizerPassword,
             ["__RequestVerificationToken"] = token,
         }));

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Features.Contests;
 
 /// <summary>
 /// <c>/api/contests</c>: what anyone may read (contests, rounds, rules). Inside the organizer group
 /// (<c>/api/organizer</c>, policy applied once in Program.cs): contest and round setup, results, publication, exports.
-/// Each endpoint's result type lists what it really answers.
+/// Each endpoint's result type lists what it really answers. The group's scope filter keeps every {contestId} and
+/// {roundId} inside the caller's unit subtree (<see cref="ScopeFilter"/>): out of scope is 404.
 /// </summary>
 public static class ContestsApi
 {
@@ -30,21 +32,21 @@ public static class ContestsApi
         open.MapGet("/{slug}", async Task<Results<Ok<ContestView>, NotFound>> (string slug, ContestStore store, CancellationToken ct) =>
             await store.GetAsync(slug, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
 
-        var organizer = organizerApi.MapGroup("").WithTags("Organizer: contests");
+        var organizer = organizerApi.MapGroup("").WithTags("Organizer: contests").RequireAuthorization(OrganizerPolicies.Contests);
         organizer.MapPost("/contests", async Task<Results<Created<ContestView>, ValidationProblem>> (ContestRequest request, ContestSetup setup, CancellationToken ct) =>
             await setup.CreateContestAsync(request, ct) switch
             {
                 SetupResult<ContestView>.Ok ok => TypedResults.Created($"/api/organizer/contests/{ok.Value.Id}", ok.Value),
                 var other => Invalid(other),
             });
-        organizer.MapGet("/contests/{id:long}", async Task<Results<Ok<ContestView>, NotFound>> (long id, ContestStore store, CancellationToken ct) =>
-            await store.GetAsync(id, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
-        organizer.MapPut("/contests/{id:long}", async (long id, ContestRequest request, ContestSetup setup, CancellationToken ct) =>
-            Updated(await setup.UpdateContestAsync(id, request, ct)))
+        organizer.MapGet("/contests/{contestId:long}", async Task<Results<Ok<ContestView>, NotFound>> (long contestId, ContestStore store, CancellationToken ct) =>
+            await store.GetAsync(contestId, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
+        organizer.MapPut("/contests/{contestId:long}", async (long contestId, ContestRequest request, ContestSetup setup, CancellationToken ct) =>
+            Updated(await setup.UpdateContestAsync(contestId, request, ct)))
             .ProducesProblem(StatusCodes.Status409Conflict);
-        organizer.MapPost("/contests/{id:long}/rounds", async Task<Results<Created<RoundView>, ValidationProblem, NotFound>> (
-            long id, RoundRequest request, ContestSetup setup, CancellationToken ct) =>
-            await setup.CreateRoundAsync(id, request, ct) switch
+        organizer.MapPost("/contests/{contestId:long}/rounds", async Task<Results<Created<RoundView>, ValidationProblem, NotFound>> (
+            long contestId, RoundRequest request, ContestSetup setup, CancellationToken ct) =>
+            await setup.CreateRoundAsync(contestId, request, ct) switch
             {
                 SetupResult<RoundView>.Ok ok => TypedResults.Created($"/api/organizer/rounds/{ok.Value.Id}", ok.Value),
                 SetupResult<RoundView>.NotFound => TypedResults.NotFound(),

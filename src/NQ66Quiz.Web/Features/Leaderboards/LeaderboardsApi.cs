@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Infrastructure;
 
@@ -28,6 +29,7 @@ public static class LeaderboardsApi
         organizer.MapPost("/leaderboards/rebuild", async Task<Ok<RebuildReport>> (LeaderboardRebuild rebuild, CancellationToken ct) =>
                 TypedResults.Ok(await rebuild.RebuildAllAsync(ct)))
             .WithTags("Organizer: leaderboards")
+            .RequireAuthorization(OrganizerPolicies.Admin)
             .WithSummary("Dựng lại mọi bảng xếp hạng Redis từ PostgreSQL (hoán đổi nguyên khối).");
 
         var group = app.MapGroup("/api/rounds").WithTags("Leaderboards");

@@ -74,7 +74,7 @@ public static class UnitsCsv
     private static string? NullIfEmpty(string s) => VietnameseText.Clean(s) is { Length: > 0 } c ? c : null;
 
     /// <summary>RFC 4180 records with the line each starts on; quoted fields may hold commas, quotes ("") and newlines.</summary>
-    private static IEnumerable<(int Line, List<string> Fields)> Records(string text)
+    internal static IEnumerable<(int Line, List<string> Fields)> Records(string text)
     {
         var fields = new List<string>();
         var field = new StringBuilder();

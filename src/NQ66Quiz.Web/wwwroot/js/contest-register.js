@@ -1,4 +1,5 @@
-// Registration page: an accent-insensitive search over the unit list ("hoan kiem" finds "Phường Hoàn Kiếm", asked of
+// Registration page: an accent-insensitive search over the unit tree ("hoan kiem" finds "Phường Hoàn Kiếm" and its
+// schools, each shown with its parent: "Trường THCS … — Phường Hoàn Kiếm"; asked of
 // the server so the rule is the same everywhere), and the guardian section shown only for people under 16.
 (() => {
   "use strict";
@@ -15,7 +16,7 @@
         if (!response.ok) return;
         const units = await response.json();
         select.replaceChildren(new Option(units.length ? "— Chọn đơn vị —" : "Không tìm thấy đơn vị; thử từ khác", ""));
-        for (const unit of units) select.add(new Option(unit.name, unit.id, false, String(unit.id) === chosen));
+        for (const unit of units) select.add(new Option(unit.label, unit.id, false, String(unit.id) === chosen));
         if (units.length === 1) select.value = String(units[0].id);
       }, 200);
     });
