@@ -3,6 +3,7 @@ using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.QuestionBank;
 using NQ66Quiz.Web.Features.Practice;
+using NQ66Quiz.Web.Features.UnitRankings;
 using NQ66Quiz.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
@@ -15,6 +16,7 @@ builder.Services.AddOrganizers(builder.Configuration);
 builder.Services.AddQuestionBank();
 builder.Services.AddStudyAndPractice();
 builder.Services.AddContests(builder.Configuration);
+builder.Services.AddUnitRankings(builder.Configuration);
 
 var app = builder.Build();
 
@@ -40,6 +42,7 @@ app.MapOrganizerSignIn();
 app.MapQuestionBank();
 app.MapPractice();
 app.MapContests();
+app.MapUnitRankings();
 
 // Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
 app.MapRazorPages();

@@ -39,6 +39,7 @@ CREATE TABLE unit_prizes (
     eligible     boolean NOT NULL,
     prize_code   text,
     prize_name   text,
+    ineligible_reason text,
     PRIMARY KEY (contest_id, position),
     UNIQUE (contest_id, unit_id)
 );
