@@ -193,11 +193,13 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
             Assert.Equal(city.Correct, served.Correct);
         }
         var weak = 0;
+        var rawByUnit = raw.ToLookup(r => r.UnitId);
         foreach (var unitId in Data.TopUnitIds.Take(30).Concat(Data.SubUnitIds.Take(30)))
         {
+            var rows = subtree[unitId].SelectMany(u => rawByUnit[u]).ToList();
             foreach (var (dimension, tag) in KnowledgeDimensions.Columns)
             {
-                var expected = Cell(raw.Where(r => subtree[unitId].Contains(r.UnitId)), dimension, tag);
+                var expected = Cell(rows, dimension, tag);
                 var cell = map.Cells.SingleOrDefault(c => c.UnitId == unitId && c.Dimension == dimension && c.Tag == tag);
                 if (expected.Answers == 0)
                 {

@@ -5,7 +5,7 @@ using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Web.Features.UnitRankings;
 
-public sealed record ReportWinner(int RoundNumber, int Rank, string PrizeName, string FullName, string UnitName);
+public sealed record ReportWinner(int RoundNumber, int Rank, string PrizeName, string FullName, string UnitName, long RoundId, long ParticipantId);
 
 /// <summary>
 /// The XLSX a unit (or the city) files for its interim and final reviews (sơ kết, tổng kết): participation by round,
@@ -111,7 +111,7 @@ public sealed class UnitReport(NpgsqlDataSource dataSource, UnitFigures figures,
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<ReportWinner>(new CommandDefinition($"""
             WITH RECURSIVE {UnitScope.ClosureCte}
-            SELECT r.number AS round_number, rr.rank, rr.prize_name, p.full_name, u.name AS unit_name
+            SELECT r.number AS round_number, rr.rank, rr.prize_name, p.full_name, u.name AS unit_name, rr.round_id, rr.participant_id
             FROM round_results rr
             JOIN contest_rounds r ON r.id = rr.round_id
             JOIN participants p ON p.id = rr.participant_id
