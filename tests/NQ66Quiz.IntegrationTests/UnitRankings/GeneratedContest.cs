@@ -102,16 +102,14 @@ public static class GeneratedContest
                 WHERE abs(hashtext('e' || p.n || '-' || r.number)) % 100 < 70;
 
                 INSERT INTO attempts (round_id, participant_id, number, status, started_at, deadline_at, submitted_at, duration_ms, score, question_count)
-                SELECT e.round_id, e.participant_id, k, 'submitted', st, st + interval '10 minutes',
-                       st + make_interval(secs => 60 + abs(hashtext('d' || e.participant_id || k)) % 500), 0, 0, 10
+                SELECT e.round_id, e.participant_id, k, 'submitted', st, st + interval '10 minutes', st + make_interval(secs => secs), secs * 1000, 0, 10
                 FROM round_entries e JOIN contest_rounds r ON r.id = e.round_id
                 CROSS JOIN LATERAL generate_series(1, e.attempts_used) k
-                CROSS JOIN LATERAL (SELECT r.opens_at + make_interval(mins => abs(hashtext('s' || e.participant_id || '-' || k)) % 9000) AS st) s
+                CROSS JOIN LATERAL (SELECT r.opens_at + make_interval(mins => abs(hashtext('s' || e.participant_id || '-' || k)) % 9000) AS st,
+                                           60 + abs(hashtext('d' || e.participant_id || '-' || k)) % 500 AS secs) s
                 WHERE r.contest_id = @contestId;
                 ANALYZE round_entries;
                 ANALYZE attempts;
-                UPDATE attempts a SET duration_ms = extract(epoch FROM (submitted_at - started_at))::integer * 1000
-                FROM contest_rounds r WHERE r.id = a.round_id AND r.contest_id = @contestId;
 
                 -- Honest questions numbered 0..h-1, the planted one is -1.
                 CREATE TEMP TABLE gen_questions ON COMMIT DROP AS

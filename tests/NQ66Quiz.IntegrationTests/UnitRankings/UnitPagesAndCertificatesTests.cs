@@ -221,7 +221,9 @@ public sealed class UnitPagesAndCertificatesTests(AppFixture app, BrowserFixture
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync($"**/to-chuc/don-vi/{Data.ContestId}");
             await Expect(page.Locator("#collective-ranking")).ToContainTextAsync("Giải Nhất");
-            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#winners a.individual-certificate").First.ClickAsync());
+            // The first certificate of a run also loads the fonts and PDFsharp itself: a generous limit for a hung download only.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#winners a.individual-certificate").First.ClickAsync(),
+                new PageRunAndWaitForDownloadOptions { Timeout = 60_000 });
             var path = await download.PathAsync();
             Assert.StartsWith("chung-nhan-", download.SuggestedFilename, StringComparison.Ordinal);
             var text = PdfText(await File.ReadAllBytesAsync(path));
