@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS unit_headcounts (
     contest_id bigint  NOT NULL REFERENCES contests (id),
     unit_id    integer NOT NULL REFERENCES units (id),
     headcount  integer NOT NULL CHECK (headcount >= 0),
+    updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (contest_id, unit_id)
 );
 

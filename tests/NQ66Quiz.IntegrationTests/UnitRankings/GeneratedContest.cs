@@ -67,8 +67,8 @@ public static class GeneratedContest
         {
             var sql = """
                 -- Headcounts: every unit declares one (a top unit's covers its sub-units), rates spread from ~20 % to ~100 %.
-                INSERT INTO unit_headcounts (contest_id, unit_id, headcount)
-                SELECT @contestId, u.id, CASE WHEN u.parent_id IS NULL THEN @perTop * (1 + abs(hashtext('h' || u.id)) % 400 / 100.0) ELSE @perSub * 2 END::integer
+                INSERT INTO unit_headcounts (contest_id, unit_id, headcount, updated_at)
+                SELECT @contestId, u.id, CASE WHEN u.parent_id IS NULL THEN @perTop * (1 + abs(hashtext('h' || u.id)) % 400 / 100.0) ELSE @perSub * 2 END::integer, @now
                 FROM units u WHERE u.code LIKE 'sinh-%';
 
                 INSERT INTO contest_rounds (contest_id, number, opens_at, closes_at, question_count, blueprint, time_limit_seconds,

@@ -11,7 +11,7 @@ public sealed record ReportWinner(int RoundNumber, int Rank, string PrizeName, s
 /// The XLSX a unit (or the city) files for its interim and final reviews (sơ kết, tổng kết): participation by round,
 /// its sub-units, its winners and its knowledge map. One sheet each, Vietnamese headers, numbers as numbers.
 /// </summary>
-public sealed class UnitReport(NpgsqlDataSource dataSource, UnitFigures figures, KnowledgeMap knowledge)
+public sealed class UnitReport(NpgsqlDataSource dataSource, UnitFigures figures, KnowledgeMap knowledge, CollectiveRanking ranking)
 {
     public static readonly string[] Sheets = ["Tham gia theo tuần", "Đơn vị trực thuộc", "Người đoạt giải", "Bản đồ kiến thức"];
 
@@ -21,9 +21,9 @@ public sealed class UnitReport(NpgsqlDataSource dataSource, UnitFigures figures,
         var scope = new UnitScope(unitId);
         var all = await figures.FiguresAsync(contestId, scope, ct);
         var byUnit = all.ToLookup(f => f.UnitId);
-        var inScope = all.Select(f => f.UnitId).ToHashSet();
-        // The city report's "sub-units" are the top units; a unit's are its children.
-        var children = all.Where(f => f.RoundNumber is null && (unitId is null ? f.ParentId is null || !inScope.Contains(f.ParentId.Value) : f.ParentId == unitId))
+        // The city report's "sub-units" are the units ranked against each other (the city's children); a unit's are its children.
+        var parent = unitId ?? await ranking.RankedParentAsync(ct);
+        var children = all.Where(f => f.RoundNumber is null && f.ParentId == parent)
             .OrderBy(f => f.Name, StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"), true)).ToList();
 
         var rounds = unitId is { } id
