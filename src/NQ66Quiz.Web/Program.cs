@@ -7,6 +7,7 @@ using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Features.Practice;
 using NQ66Quiz.Web.Features.QuestionBank;
 using NQ66Quiz.Web.Features.Study;
+using NQ66Quiz.Web.Features.UnitRankings;
 using NQ66Quiz.Web.Features.Units;
 using NQ66Quiz.Web.Infrastructure;
 
@@ -25,6 +26,7 @@ builder.Services.AddPractice();                          // luyện tập
 builder.Services.AddContests(builder.Configuration);     // cuộc thi, tuần thi: setup, closing, results
 builder.Services.AddAttempts();                          // lượt thi
 builder.Services.AddLeaderboards();                      // bảng xếp hạng (Redis)
+builder.Services.AddUnitRankings(builder.Configuration); // xếp hạng đơn vị: figures, collective prizes, reports, certificates
 
 var app = builder.Build();
 
@@ -54,6 +56,7 @@ app.MapPractice();
 app.MapContests(organizerApi);
 app.MapAttempts();
 app.MapLeaderboards(organizerApi);
+app.MapUnitRankings(organizerApi);
 
 // Pages: the organizer console (/to-chuc) needs the organizer policy; every other page needs a signed-in participant
 // unless it is marked [AllowAnonymous] (Platform.AddPlatform). Study has pages only.

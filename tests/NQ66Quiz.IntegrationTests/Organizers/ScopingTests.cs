@@ -203,5 +203,13 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         "GET /api/organizer/invitations", "POST /api/organizer/invitations", "GET /api/organizer/audit", "GET /api/organizer/audit.csv",
         // Units/DirectoryTests: a unit organizer lists, exports, adds and imports within their subtree only.
         "GET /api/organizer/units", "GET /api/organizer/units/export", "POST /api/organizer/units", "POST /api/organizer/units/import",
+        // UnitRankings/GeneratedContestTests.A_unit_organizer_gets_404_or_403_for_another_units_data_on_every_endpoint: the
+        // route ids go through this group's scope filter; the handlers also take the caller's subtree.
+        "GET /api/organizer/unit-rankings/contests/{contestId:long}/figures", "GET /api/organizer/unit-rankings/contests/{contestId:long}/knowledge-map",
+        "GET /api/organizer/unit-rankings/contests/{contestId:long}/item-analysis", "GET /api/organizer/unit-rankings/contests/{contestId:long}/report.xlsx",
+        "GET /api/organizer/unit-rankings/contests/{contestId:long}/ranking", "PUT /api/organizer/unit-rankings/contests/{contestId:long}/ranking/settings",
+        "POST /api/organizer/unit-rankings/contests/{contestId:long}/ranking/compute", "POST /api/organizer/unit-rankings/contests/{contestId:long}/ranking/publish",
+        "GET /api/organizer/unit-rankings/contests/{contestId:long}/units/{unitId:int}/certificate.pdf",
+        "GET /api/organizer/unit-rankings/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf",
     ];
 }
