@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NQ66Quiz.Web.Features.Contests;
+using NQ66Quiz.Web.Features.LiveRounds;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.QuestionBank;
 using NQ66Quiz.Web.Features.Practice;
@@ -15,6 +16,7 @@ builder.Services.AddOrganizers(builder.Configuration);
 builder.Services.AddQuestionBank();
 builder.Services.AddStudyAndPractice();
 builder.Services.AddContests(builder.Configuration);
+builder.Services.AddLiveRounds(builder.Configuration);
 
 var app = builder.Build();
 
@@ -40,6 +42,8 @@ app.MapOrganizerSignIn();
 app.MapQuestionBank();
 app.MapPractice();
 app.MapContests();
+// Live rounds: SignalR hubs under /hubs (Origin allow-list in front of them) and their organizer API.
+app.MapLiveRounds();
 
 // Pages (participant site in Vietnamese; organizer console under /to-chuc, protected as the /Organizer folder).
 app.MapRazorPages();
