@@ -782,6 +782,9 @@ public sealed class LiveEngine
         }
     }
 
+    /// <summary>The next tick sends the lobby to the round's host connections (a console that just opened needs it).</summary>
+    public void LobbyChanged(long r) => _lobbyDirty[r] = 0;
+
     public async Task<LobbyView> LobbyAsync(long r)
     {
         var st = await _state.ReadAsync(r);

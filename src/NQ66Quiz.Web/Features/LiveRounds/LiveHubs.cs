@@ -50,6 +50,7 @@ public sealed class LiveHostHub(LiveEngine engine) : Hub<ILiveHostClient>
     public async Task<HostState?> Watch(long roundId)
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveEngine.HostsGroup(roundId));
+        engine.LobbyChanged(roundId);
         return await engine.HostStateAsync(roundId, BaseUrl);
     }
 
