@@ -39,9 +39,17 @@ public sealed class LivePlayer : IAsyncDisposable
     public Channel<RemovedView> Removals { get; } = Channel.CreateUnbounded<RemovedView>();
     public JoinResult? Joined { get; private set; }
 
-    public LivePlayer(Uri baseAddress, bool reconnect = false)
+    /// <param name="skipNegotiation">WebSockets straight away, as behind the balancer: any node may take the connection.</param>
+    public LivePlayer(Uri baseAddress, bool reconnect = false, bool skipNegotiation = false)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, LiveRoutes.PlayerHub));
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, LiveRoutes.PlayerHub), o =>
+        {
+            if (skipNegotiation)
+            {
+                o.SkipNegotiation = true;
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            }
+        });
         if (reconnect)
         {
             builder.WithAutomaticReconnect(new JitteredRetryPolicy());
@@ -104,19 +112,32 @@ public sealed class LiveHost : IAsyncDisposable
     public Channel<HostQuestionResult> Results { get; } = Channel.CreateUnbounded<HostQuestionResult>();
     public Channel<PodiumView> Podiums { get; } = Channel.CreateUnbounded<PodiumView>();
 
-    public LiveHost(Uri baseAddress, string cookie)
+    public long RoundId { get; private set; }
+
+    public LiveHost(Uri baseAddress, string cookie, bool skipNegotiation = false)
     {
         Connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, LiveRoutes.HostHub), o => o.Headers["Cookie"] = cookie)
+            .WithUrl(new Uri(baseAddress, LiveRoutes.HostHub), o =>
+            {
+                o.Headers["Cookie"] = cookie;
+                if (skipNegotiation)
+                {
+                    o.SkipNegotiation = true;
+                    o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                }
+            })
             .WithAutomaticReconnect(new JitteredRetryPolicy())
             .Build();
         Connection.On<LobbyView>(nameof(ILiveHostClient.Lobby), l => Lobbies.Writer.TryWrite(l));
         Connection.On<HostQuestionResult>(nameof(ILiveHostClient.QuestionClosed), r => Results.Writer.TryWrite(r));
         Connection.On<PodiumView>(nameof(ILiveHostClient.Podium), p => Podiums.Writer.TryWrite(p));
+        // A new connection after a reconnect must join the round's host group again.
+        Connection.Reconnected += async _ => await Connection.InvokeAsync<HostState>(LiveHostMethods.Watch, RoundId);
     }
 
     public async Task<HostState> WatchAsync(long roundId)
     {
+        RoundId = roundId;
         if (Connection.State == HubConnectionState.Disconnected)
         {
             await Connection.StartAsync();

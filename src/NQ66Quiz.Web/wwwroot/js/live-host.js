@@ -14,7 +14,7 @@
   let offset = 0, timer = null, state = null;
 
   const retry = { nextRetryDelayInMilliseconds: (c) => Math.round(Math.min(10000, 1000 * 2 ** Math.min(c.previousRetryCount, 4)) * (0.5 + Math.random() / 2)) };
-  const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/live-host").withAutomaticReconnect(retry).build();
+  const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/live-host", { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets }).withAutomaticReconnect(retry).build();
 
   function stopTimer() { if (timer) { clearInterval(timer); timer = null; } }
 

@@ -15,7 +15,7 @@
   // Reconnect with jitter so a hall of phones that lost the same Wi-Fi does not come back in lock-step.
   const retry = { nextRetryDelayInMilliseconds: (c) => c.previousRetryCount >= 30 ? null
     : Math.round(Math.min(10000, 1000 * 2 ** Math.min(c.previousRetryCount, 4)) * (0.5 + Math.random() / 2)) };
-  const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/live").withAutomaticReconnect(retry).build();
+  const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/live", { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets }).withAutomaticReconnect(retry).build();
 
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
   const clock = (serverNowMs) => { offset = serverNowMs - Date.now(); };
