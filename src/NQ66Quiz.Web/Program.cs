@@ -26,9 +26,8 @@ if (CommandLine.IsVerb(args))
     return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
-// Errors as ProblemDetails; static files bundled at build time.
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+// Errors in Vietnamese (the /loi page for browsers, ProblemDetails for /api) and request body limits; static files.
+app.UseErrorResponses();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -32,8 +32,8 @@ public static class Platform
 
         // Vietnamese text is written as itself in pages, not as &#x...; entities for every accented letter.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddErrorResponses();
+        services.AddOpenApi(o => o.AddApiErrorDocs());
         services.AddPlatformHealthChecks();
         services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Organizer", OrganizerPolicy));
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -47,6 +47,7 @@ public static class Platform
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.LoginPath = "/dang-nhap";
+                o.AccessDeniedPath = "/loi/403";
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
                 // APIs answer 401/403 instead of redirecting to a sign-in page.

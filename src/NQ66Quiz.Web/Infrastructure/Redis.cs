@@ -18,6 +18,7 @@ public static class Redis
             return ConnectionMultiplexer.Connect(options);
         });
         services.AddSingleton<RedisKeys>();
+        services.AddSingleton<FailureThrottle>();
         return services;
     }
 }

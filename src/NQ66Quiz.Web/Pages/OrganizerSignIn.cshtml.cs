@@ -5,7 +5,7 @@ using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Pages;
 
-public sealed class OrganizerSignInModel(IOptions<OrganizerOptions> options) : PageModel
+public sealed class OrganizerSignInModel(IOptions<OrganizerOptions> options, OrganizerSignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -14,11 +14,20 @@ public sealed class OrganizerSignInModel(IOptions<OrganizerOptions> options) : P
 
     public async Task<IActionResult> OnPostAsync(string? password)
     {
-        if (!OrganizerSignIn.PasswordMatches(password, options.Value.Password))
+        var address = HttpContext.Connection.RemoteIpAddress;
+        if (await throttle.IsBlockedAsync(address, null))
         {
-            Error = "Mật khẩu không đúng. Hỏi quản trị hệ thống mật khẩu ban tổ chức (biến Organizer__Password).";
+            Error = OrganizerSignInThrottle.Refusal;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
+        if (!OrganizerSignIn.PasswordMatches(password, options.Value.Password))
+        {
+            await throttle.FailedAsync(address, null);
+            Error = "Mật khẩu không đúng. Mật khẩu ban tổ chức do người quản trị hệ thống cấp; hãy hỏi người quản trị nếu bạn chưa có.";
+            return Page();
+        }
+        await throttle.SucceededAsync(address, null);
         await OrganizerSignIn.SignInOrganizerAsync(HttpContext);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/to-chuc");
     }

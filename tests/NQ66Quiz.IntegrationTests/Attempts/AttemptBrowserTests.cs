@@ -73,8 +73,11 @@ public sealed class AttemptBrowserTests(AppFixture app, BrowserFixture browser) 
             await page.WaitForURLAsync("**/ket-qua");
             await Assertions.Expect(page.Locator("#score")).ToHaveTextAsync("3/4");
             await Assertions.Expect(page.Locator("#duration")).ToHaveTextAsync("1 phút 23,4 giây");
-            await Assertions.Expect(page.Locator("section.result.wrong")).ToHaveCountAsync(1);
-            await Assertions.Expect(page.Locator("section.result .explanation").First).ToContainTextAsync("Giải thích");
+            // The round is open and attempts remain: which question was wrong, but no key until the round closes.
+            await Assertions.Expect(page.Locator("#wrong")).ToHaveTextAsync("Các câu trả lời chưa đúng: 4.");
+            await Assertions.Expect(page.Locator("#attempts-left")).ToContainTextAsync("Bạn còn 2 lượt thi");
+            await Assertions.Expect(page.Locator("#answers-pending")).ToContainTextAsync("khi tuần thi kết thúc");
+            await Assertions.Expect(page.Locator("section.result")).ToHaveCountAsync(0);
             await AssertNoSidewaysScrollAsync(page);
 
             await page.GotoAsync("/tai-khoan");

@@ -312,7 +312,7 @@ public sealed class AttemptTests(AppFixture app) : ContestTest(app)
     [Fact]
     public async Task The_result_shows_score_time_and_each_question_with_its_key_and_explanation_only_after_submission()
     {
-        var (organizer, _, round) = await App.OpenRoundAsync();
+        var (organizer, _, round) = await App.OpenRoundAsync(answersShown: AnswerReveal.AfterEachAttempt);
         var (client, _) = await ParticipantAsync();
         var paper = await client.StartAsync(round.Id);
         await App.AnswerAsync(client, paper, right: 2);

@@ -104,8 +104,9 @@ public static class TestData
     }
 
     public static ContestRequest Contest(int organizingUnitId, string name = "Tìm hiểu Nghị quyết 66-NQ/TW", string predictionKind = PredictionKinds.PerfectScores,
-        bool onePrizePerPerson = false) =>
-        new(name, "## Cách thi\n\nMỗi tuần thi có **10 câu hỏi**.", organizingUnitId, predictionKind, OnePrizePerPerson: onePrizePerPerson);
+        bool onePrizePerPerson = false, string? answersShown = null) =>
+        new(name, "## Cách thi\n\nMỗi tuần thi có **10 câu hỏi**.", organizingUnitId, predictionKind, OnePrizePerPerson: onePrizePerPerson,
+            AnswersShown: answersShown);
 
     /// <summary>A round opening now (or after <paramref name="opensIn"/>) for 7 days, with <paramref name="questions"/> questions of any kind.</summary>
     public static RoundRequest Round(this AppFixture app, int questions = 4, TimeSpan? opensIn = null, TimeSpan? length = null, int minutes = 10,
@@ -131,12 +132,12 @@ public static class TestData
 
     /// <summary>Units, <paramref name="questions"/> questions of any kind, a contest and one round open now.</summary>
     public static async Task<(HttpClient Organizer, ContestView Contest, RoundView Round)> OpenRoundAsync(this AppFixture app, int questions = 8,
-        RoundRequest? round = null, ContestRequest? contest = null)
+        RoundRequest? round = null, ContestRequest? contest = null, string? answersShown = null)
     {
         await app.LoadUnitsAsync();
         await app.SeedQuestionsAsync(Enumerable.Range(1, questions).Select(i => new TestQuestion($"q{i:000}", Viewpoints: [1 + i % 5])));
         var organizer = await app.CreateOrganizerClientAsync();
-        var created = await organizer.CreateContestAsync(contest ?? Contest(await app.UnitIdAsync("Sở Tư pháp")));
+        var created = await organizer.CreateContestAsync(contest ?? Contest(await app.UnitIdAsync("Sở Tư pháp"), answersShown: answersShown));
         var opened = await organizer.CreateRoundAsync(created.Id, round ?? app.Round());
         return (organizer, created, opened);
     }

@@ -25,6 +25,12 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>
+    /// While set, connections stay open but nothing is forwarded: to the app the server has become unresponsive
+    /// (its commands time out) rather than gone.
+    /// </summary>
+    public bool Frozen { get; set; }
+
     public void Start()
     {
         _cts = new CancellationTokenSource();
@@ -82,11 +88,22 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken ct)
+    private async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken ct)
     {
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), ct);
+            var buffer = new byte[16 * 1024];
+            var source = from.GetStream();
+            var target = to.GetStream();
+            int n;
+            while ((n = await source.ReadAsync(buffer, ct)) > 0)
+            {
+                while (Frozen)
+                {
+                    await Task.Delay(20, ct);
+                }
+                await target.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {

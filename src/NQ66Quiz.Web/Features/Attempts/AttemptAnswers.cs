@@ -8,7 +8,8 @@ namespace NQ66Quiz.Web.Features.Attempts;
 /// <summary>The options chosen for one question, as positions on screen (0 = first shown). Empty clears the answer.</summary>
 public sealed record AnswerRequest(int Position, int[]? Choices);
 
-public sealed record PredictionRequest(int? Value);
+/// <summary>The same field name as in the submission; required, so a body that names it otherwise is refused, not taken as "no prediction".</summary>
+public sealed record PredictionRequest([property: System.Text.Json.Serialization.JsonRequired] int? Prediction);
 
 public sealed record SavedAnswer(int Position, int[] Choices, DateTimeOffset SavedAt);
 
@@ -82,7 +83,7 @@ public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clo
     public async Task<Outcome<int?>> SavePredictionAsync(long participantId, long attemptId, PredictionRequest prediction, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        if (Scoring.CheckPrediction(prediction.Value) is { } error)
+        if (Scoring.CheckPrediction(prediction.Prediction) is { } error)
         {
             return Outcome<int?>.Invalid(error);
         }
@@ -94,11 +95,11 @@ public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clo
             return refused;
         }
         var rows = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE attempts SET prediction = @Value
+            UPDATE attempts SET prediction = @Prediction
             WHERE id = @attemptId AND status = 'in_progress' AND @now <= deadline_at + @grace
-            """, new { attemptId, prediction.Value, now, grace = options.Value.Grace }, cancellationToken: ct));
+            """, new { attemptId, prediction.Prediction, now, grace = options.Value.Grace }, cancellationToken: ct));
         return rows == 1
-            ? new Outcome<int?>.Ok(prediction.Value)
+            ? new Outcome<int?>.Ok(prediction.Prediction)
             : Outcome<int?>.Conflict("Lượt thi vừa được nộp hoặc đã hết giờ; số dự đoán không được lưu.", $"/cuoc-thi/luot-thi/{attemptId}/ket-qua");
     }
 

@@ -5,6 +5,7 @@ using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Practice;
+using StackExchange.Redis;
 
 namespace NQ66Quiz.Web.Features.Attempts;
 
@@ -24,10 +25,16 @@ public sealed record ResultOption(int Index, string Letter, string Html, bool Co
 public sealed record ResultQuestion(int Position, string Kind, string StemHtml, IReadOnlyList<ResultOption> Options, bool IsCorrect, string ExplanationHtml,
     string StudyPath);
 
-/// <summary>A closed attempt with the key: score, time taken and every question right or wrong with its explanation.</summary>
+/// <summary>
+/// A closed attempt: score, time taken, rank so far, attempts left and which question numbers were wrong; and, once the
+/// contest's <see cref="AnswerReveal"/> setting allows (<paramref name="AnswersShown"/>), every question with its key and
+/// explanation. Before that <paramref name="Questions"/> is empty and <paramref name="AnswersPending"/> says when.
+/// </summary>
+/// <param name="RankSoFar">The participant's place on the round's live board (their best attempt); null when Redis cannot say.</param>
 public sealed record AttemptResult(
     long Id, long RoundId, string ContestSlug, string ContestName, int RoundNumber, int Number, string Status, int Score, int QuestionCount,
     int DurationMs, DateTimeOffset StartedAt, DateTimeOffset SubmittedAt, string PredictionQuestion, int? Prediction, bool IsBest,
+    bool AnswersShown, string? AnswersPending, int AttemptsLeft, long? RankSoFar, int[] WrongPositions,
     IReadOnlyList<ResultQuestion> Questions);
 
 public sealed record AttemptSummary(
@@ -35,12 +42,14 @@ public sealed record AttemptSummary(
     DateTimeOffset? SubmittedAt, int? Score, int QuestionCount, int? DurationMs, bool IsBest);
 
 /// <summary>Reads attempts for their owner. An attempt past its deadline is closed on the way (the job would close it shortly anyway).</summary>
-public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options)
+public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options,
+    IConnectionMultiplexer redis, LeaderboardKeys keys, ILogger<AttemptQueries> log)
 {
     private sealed record HeaderRow(
         long Id, long RoundId, long ParticipantId, string ContestSlug, string ContestName, int RoundNumber, int Number, int AttemptsAllowed,
         string Status, DateTime StartedAt, DateTime DeadlineAt, DateTime? SubmittedAt, int? Score, int QuestionCount, int? DurationMs,
-        int? Prediction, string PredictionKind, bool IsBest);
+        int? Prediction, string PredictionKind, bool IsBest, string AnswersShown, DateTime ClosesAt, DateTime? ClosedAt, int AttemptsUsed,
+        bool HasOpenAttempt);
 
     private sealed class QuestionRow
     {
@@ -64,7 +73,10 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
     private const string HeaderSql = """
         SELECT a.id, a.round_id, a.participant_id, c.slug AS contest_slug, c.name AS contest_name, r.number AS round_number, a.number,
                r.attempts_allowed, a.status, a.started_at, a.deadline_at, a.submitted_at, a.score, a.question_count, a.duration_ms,
-               a.prediction, c.prediction_kind, coalesce(e.best_attempt_id = a.id, false) AS is_best
+               a.prediction, c.prediction_kind, coalesce(e.best_attempt_id = a.id, false) AS is_best, c.answers_shown, r.closes_at,
+               r.closed_at, e.attempts_used,
+               EXISTS (SELECT 1 FROM attempts o WHERE o.round_id = a.round_id AND o.participant_id = a.participant_id
+                       AND o.status = 'in_progress') AS has_open_attempt
         FROM attempts a
         JOIN contest_rounds r ON r.id = a.round_id
         JOIN contests c ON c.id = r.contest_id
@@ -105,7 +117,7 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
             })]);
     }
 
-    /// <returns>The result with the key once the attempt is closed; null when it is not this participant's or still open.</returns>
+    /// <returns>The result once the attempt is closed (with the key only when it is due); null when it is not this participant's or still open.</returns>
     public async Task<AttemptResult?> ResultAsync(long participantId, long attemptId, CancellationToken ct = default)
     {
         var header = await HeaderAsync(participantId, attemptId, ct);
@@ -113,19 +125,43 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         {
             return null;
         }
+        var now = clock.GetUtcNow();
+        var closesAt = ContestStore.Utc(header.ClosesAt);
+        var shown = AnswerReveal.IsDue(header.AnswersShown, closesAt, header.ClosedAt is { } c ? ContestStore.Utc(c) : null, now, options.Value.Grace,
+            header.AttemptsUsed, header.AttemptsAllowed, header.HasOpenAttempt);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var questions = await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct));
+        var questions = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct))).ToList();
+        var roundOpen = header.ClosedAt is null && now < closesAt;
         return new AttemptResult(header.Id, header.RoundId, header.ContestSlug, header.ContestName, header.RoundNumber, header.Number, header.Status,
             header.Score!.Value, header.QuestionCount, header.DurationMs!.Value, ContestStore.Utc(header.StartedAt), ContestStore.Utc(header.SubmittedAt!.Value),
             PredictionKinds.Question(header.PredictionKind), header.Prediction, header.IsBest,
-            [.. questions.Select(q =>
+            shown, shown ? null : AnswerReveal.Pending(header.AnswersShown, closesAt),
+            roundOpen ? Math.Max(0, header.AttemptsAllowed - header.AttemptsUsed) : 0,
+            await RankSoFarAsync(header.RoundId, participantId),
+            [.. questions.Where(q => q.IsCorrect != true).Select(q => (int)q.Position)],
+            // The key and explanations are not even loaded into the payload until they are due.
+            shown ? [.. questions.Select(q =>
             {
                 var options = Options(q.Options);
                 var chosen = q.Chosen ?? [];
                 return new ResultQuestion(q.Position, q.Kind, q.StemHtml,
                     [.. q.OptionOrder.Select((id, i) => new ResultOption(i, Scoring.Letter(i), options[id].Html, options[id].Correct, chosen.Contains(id)))],
                     q.IsCorrect ?? false, q.ExplanationHtml, PracticeScope.FirstTag(q.Viewpoints, q.Tasks, q.Topics)?.StudyPath ?? "/hoc");
-            })]);
+            })] : []);
+    }
+
+    // The live board holds each person's best attempt; a Redis outage costs the rank line, never the result.
+    private async Task<long?> RankSoFarAsync(long roundId, long participantId)
+    {
+        try
+        {
+            return await redis.GetDatabase().SortedSetRankAsync(keys.Live(roundId), LeaderboardScore.Member(participantId)) is { } rank ? rank + 1 : null;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            log.LogWarning(e, "Rank of participant {ParticipantId} in round {RoundId} not read", participantId, roundId);
+            return null;
+        }
     }
 
     /// <summary>Whether the attempt is this participant's and still open; closes it first when it is past deadline + grace.</summary>

@@ -14,20 +14,28 @@ public static class AttemptsApi
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Attempts").RequireAuthorization(Platform.ParticipantPolicy);
-        group.MapPost("/rounds/{roundId:long}/attempts", StartAsync).WithSummary("Vào thi: tạo lượt thi mới, hoặc trả lại lượt đang làm dở.");
+        group.MapPost("/rounds/{roundId:long}/attempts", StartAsync).WithSummary("Vào thi: tạo lượt thi mới, hoặc trả lại lượt đang làm dở.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/attempts", async Task<Ok<IReadOnlyList<AttemptSummary>>> (ClaimsPrincipal user, AttemptQueries queries, CancellationToken ct) =>
             TypedResults.Ok(await queries.HistoryAsync(Me(user), ct))).WithSummary("Lịch sử các lượt thi của tôi.");
         group.MapGet("/attempts/{attemptId:long}", async Task<Results<Ok<AttemptPaper>, ProblemHttpResult>> (long attemptId, ClaimsPrincipal user, AttemptQueries queries, CancellationToken ct) =>
-            await queries.PaperAsync(Me(user), attemptId, ct) is { } paper ? TypedResults.Ok(paper) : Problem(Outcome<AttemptPaper>.NotFound()));
+            await queries.PaperAsync(Me(user), attemptId, ct) is { } paper ? TypedResults.Ok(paper) : Problem(Outcome<AttemptPaper>.NotFound()))
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/attempts/{attemptId:long}/answers/{position:int}", async (long attemptId, int position, AnswerChoices body, ClaimsPrincipal user,
             AttemptAnswers answers, CancellationToken ct) => ToHttp(await answers.SaveAsync(Me(user), attemptId, new AnswerRequest(position, body.Choices), ct)))
-            .WithSummary("Lưu câu trả lời (vị trí phương án trên màn hình, 0 = phương án đầu). Chỉ trả lời sau khi đã ghi vào cơ sở dữ liệu.");
+            .WithSummary("Lưu câu trả lời (vị trí phương án trên màn hình, 0 = phương án đầu). Chỉ trả lời sau khi đã ghi vào cơ sở dữ liệu.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/attempts/{attemptId:long}/prediction", async (long attemptId, PredictionRequest body, ClaimsPrincipal user,
-            AttemptAnswers answers, CancellationToken ct) => ToHttp(await answers.SavePredictionAsync(Me(user), attemptId, body, ct)));
+            AttemptAnswers answers, CancellationToken ct) => ToHttp(await answers.SavePredictionAsync(Me(user), attemptId, body, ct)))
+            .WithSummary("Lưu số dự đoán ({\"prediction\": 120}, cùng tên trường như khi nộp bài; null xoá số đã lưu).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/attempts/{attemptId:long}/submit", async (long attemptId, SubmitRequest? body, ClaimsPrincipal user, AttemptSubmit submit, CancellationToken ct) =>
             ToHttp(await submit.SubmitAsync(Me(user), attemptId, body ?? new SubmitRequest(), ct)))
-            .WithSummary("Nộp bài: chỉ một lần; lần gửi sau trả 409 kèm địa chỉ kết quả.");
-        group.MapGet("/attempts/{attemptId:long}/result", ResultAsync);
+            .WithSummary("Nộp bài: chỉ một lần; lần gửi sau trả 409 kèm địa chỉ kết quả.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/attempts/{attemptId:long}/result", ResultAsync)
+            .WithSummary("Kết quả lượt thi đã đóng; đáp án và giải thích chỉ khi thiết lập answersShown của cuộc thi cho phép.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public sealed record AnswerChoices(int[]? Choices);

@@ -9,7 +9,7 @@ namespace NQ66Quiz.Web.Features.Contests;
 public sealed record ContestRequest(
     string? Name, string? DescriptionMd, int? OrganizingUnitId, string? PredictionKind = PredictionKinds.PerfectScores,
     string? Slug = null, string[]? EligibleTypes = null, int[]? EligibleUnitIds = null, bool NationalIdRequired = false,
-    bool OnePrizePerPerson = false);
+    bool OnePrizePerPerson = false, string? AnswersShown = null);
 
 /// <summary>A round as organizers set it; times in Vietnam time ("2026-12-07T10:00") or with an offset.</summary>
 public sealed record RoundRequest(
@@ -45,14 +45,14 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 INSERT INTO contests (slug, name, description_md, description_html, organizing_unit_id, eligible_types, eligible_unit_ids,
-                                      national_id_required, prediction_kind, one_prize_per_person, created_at, updated_at)
+                                      national_id_required, prediction_kind, one_prize_per_person, answers_shown, created_at, updated_at)
                 VALUES (@Slug, @Name, @DescriptionMd, @DescriptionHtml, @OrganizingUnitId, @EligibleTypes, @EligibleUnitIds,
-                        @NationalIdRequired, @PredictionKind, @OnePrizePerPerson, @now, @now)
+                        @NationalIdRequired, @PredictionKind, @OnePrizePerPerson, @AnswersShown, @now, @now)
                 RETURNING id
                 """, new
             {
                 contest.Slug, contest.Name, contest.DescriptionMd, contest.DescriptionHtml, contest.OrganizingUnitId, contest.EligibleTypes,
-                contest.EligibleUnitIds, contest.NationalIdRequired, contest.PredictionKind, contest.OnePrizePerPerson, now,
+                contest.EligibleUnitIds, contest.NationalIdRequired, contest.PredictionKind, contest.OnePrizePerPerson, contest.AnswersShown, now,
             }, cancellationToken: ct));
             return new SetupResult<ContestView>.Ok((await store.GetAsync(id, ct))!);
         }
@@ -78,11 +78,12 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
         var now = clock.GetUtcNow();
         var started = current.Rounds.Any(r => now >= r.OpensAt);
         if (started && (contest.PredictionKind != current.PredictionKind || contest.NationalIdRequired != current.NationalIdRequired
+            || contest.AnswersShown != current.AnswersShown
             || !contest.EligibleTypes.Order(StringComparer.Ordinal).SequenceEqual(current.EligibleTypes.Order(StringComparer.Ordinal))
             || !contest.EligibleUnitIds.Order().SequenceEqual(current.EligibleUnitIds.Order())))
         {
             return new SetupResult<ContestView>.Refused("Cuộc thi đã có tuần thi mở: không thể đổi câu hỏi dự đoán, đối tượng, đơn vị được dự thi "
-                + "hoặc yêu cầu CCCD vì người dự thi phải thi cùng điều kiện.");
+                + "yêu cầu CCCD hoặc thời điểm hiện đáp án vì người dự thi phải thi cùng điều kiện.");
         }
         if (contest.OnePrizePerPerson != current.OnePrizePerPerson && current.Rounds.Any(r => r.ResultsPublishedAt is not null))
         {
@@ -94,12 +95,12 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
                 UPDATE contests SET slug = @Slug, name = @Name, description_md = @DescriptionMd, description_html = @DescriptionHtml,
                     organizing_unit_id = @OrganizingUnitId, eligible_types = @EligibleTypes, eligible_unit_ids = @EligibleUnitIds,
                     national_id_required = @NationalIdRequired, prediction_kind = @PredictionKind,
-                    one_prize_per_person = @OnePrizePerPerson, updated_at = @now
+                    one_prize_per_person = @OnePrizePerPerson, answers_shown = @AnswersShown, updated_at = @now
                 WHERE id = @id
                 """, new
             {
                 id, contest.Slug, contest.Name, contest.DescriptionMd, contest.DescriptionHtml, contest.OrganizingUnitId, contest.EligibleTypes,
-                contest.EligibleUnitIds, contest.NationalIdRequired, contest.PredictionKind, contest.OnePrizePerPerson, now,
+                contest.EligibleUnitIds, contest.NationalIdRequired, contest.PredictionKind, contest.OnePrizePerPerson, contest.AnswersShown, now,
             }, cancellationToken: ct));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -239,7 +240,7 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
 
     private sealed record ValidContest(
         string Slug, string Name, string DescriptionMd, string DescriptionHtml, int OrganizingUnitId, string[] EligibleTypes,
-        int[] EligibleUnitIds, bool NationalIdRequired, string PredictionKind, bool OnePrizePerPerson);
+        int[] EligibleUnitIds, bool NationalIdRequired, string PredictionKind, bool OnePrizePerPerson, string AnswersShown);
 
     private static async Task<(ValidContest? Contest, List<string> Errors)> ValidateAsync(NpgsqlConnection connection, ContestRequest request, CancellationToken ct)
     {
@@ -264,6 +265,12 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
         {
             errors.Add($"Loại câu hỏi dự đoán \"{kind}\" không có; dùng perfect_scores (số người đúng hết) hoặc entries (số lượt thi).");
         }
+        var answersShown = request.AnswersShown ?? AnswerReveal.AfterRoundClose;
+        if (!AnswerReveal.All.Contains(answersShown))
+        {
+            errors.Add($"Thời điểm hiện đáp án \"{answersShown}\" không có; dùng after_round_close (khi tuần thi kết thúc), "
+                + "after_last_attempt (sau lượt thi cuối của người dự thi) hoặc after_each_attempt (sau mỗi lượt).");
+        }
         var types = (request.EligibleTypes ?? []).Distinct(StringComparer.Ordinal).ToArray();
         foreach (var t in types.Where(t => !ParticipantTypes.Names.ContainsKey(t)))
         {
@@ -285,7 +292,7 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
             return (null, errors);
         }
         return (new ValidContest(slug, name, description, Markdig.Markdown.ToHtml(description, Markdown), request.OrganizingUnitId!.Value, types, units,
-            request.NationalIdRequired, kind, request.OnePrizePerPerson), errors);
+            request.NationalIdRequired, kind, request.OnePrizePerPerson, answersShown), errors);
     }
 
     private static string SlugOf(string name)

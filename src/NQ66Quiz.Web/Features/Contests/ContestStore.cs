@@ -53,7 +53,7 @@ public sealed record RoundView(
 public sealed record ContestView(
     long Id, string Slug, string Name, string DescriptionMd, string DescriptionHtml, int OrganizingUnitId, string OrganizingUnitName,
     string[] EligibleTypes, int[] EligibleUnitIds, bool NationalIdRequired, string PredictionKind, bool OnePrizePerPerson,
-    IReadOnlyList<RoundView> Rounds);
+    IReadOnlyList<RoundView> Rounds, string AnswersShown);
 
 /// <summary>Reads contests and rounds.</summary>
 public sealed class ContestStore(NpgsqlDataSource dataSource)
@@ -74,6 +74,7 @@ public sealed class ContestStore(NpgsqlDataSource dataSource)
         public bool NationalIdRequired { get; init; }
         public string PredictionKind { get; init; } = "";
         public bool OnePrizePerPerson { get; init; }
+        public string AnswersShown { get; init; } = "";
     }
 
     private sealed class BankRow
@@ -102,7 +103,7 @@ public sealed class ContestStore(NpgsqlDataSource dataSource)
 
     private const string ContestSql = """
         SELECT c.id, c.slug, c.name, c.description_md, c.description_html, c.organizing_unit_id, u.name AS organizing_unit_name,
-               c.eligible_types, c.eligible_unit_ids, c.national_id_required, c.prediction_kind, c.one_prize_per_person
+               c.eligible_types, c.eligible_unit_ids, c.national_id_required, c.prediction_kind, c.one_prize_per_person, c.answers_shown
         FROM contests c JOIN units u ON u.id = c.organizing_unit_id
         """;
 
@@ -154,7 +155,7 @@ public sealed class ContestStore(NpgsqlDataSource dataSource)
     }
 
     private static ContestView ToView(ContestRow c, IReadOnlyList<RoundView> rounds) => new(c.Id, c.Slug, c.Name, c.DescriptionMd, c.DescriptionHtml,
-        c.OrganizingUnitId, c.OrganizingUnitName, c.EligibleTypes, c.EligibleUnitIds, c.NationalIdRequired, c.PredictionKind, c.OnePrizePerPerson, rounds);
+        c.OrganizingUnitId, c.OrganizingUnitName, c.EligibleTypes, c.EligibleUnitIds, c.NationalIdRequired, c.PredictionKind, c.OnePrizePerPerson, rounds, c.AnswersShown);
 
     /// <summary>The published bank: current versions of questions that are not retired (tags only, never the key).</summary>
     public static async Task<IReadOnlyList<BankQuestion>> LoadBankAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken ct) =>

@@ -22,13 +22,15 @@ public static class ContestsApi
         organizer.MapGet("/contests/{id:long}", async Task<Results<Ok<ContestView>, NotFound>> (long id, ContestStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
         organizer.MapPut("/contests/{id:long}", async (long id, ContestRequest request, ContestSetup setup, CancellationToken ct) =>
-            ToHttp(await setup.UpdateContestAsync(id, request, ct)));
+            ToHttp(await setup.UpdateContestAsync(id, request, ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict);
         organizer.MapPost("/contests/{id:long}/rounds", async (long id, RoundRequest request, ContestSetup setup, CancellationToken ct) =>
             ToHttp(await setup.CreateRoundAsync(id, request, ct), created: r => $"/api/organizer/rounds/{r.Id}"));
         organizer.MapGet("/rounds/{roundId:long}", async Task<Results<Ok<RoundView>, NotFound>> (long roundId, ContestStore store, CancellationToken ct) =>
             await store.GetRoundAsync(roundId, ct) is { } round ? TypedResults.Ok(round) : TypedResults.NotFound());
         organizer.MapPut("/rounds/{roundId:long}", async (long roundId, RoundRequest request, ContestSetup setup, CancellationToken ct) =>
-            ToHttp(await setup.UpdateRoundAsync(roundId, request, ct)));
+            ToHttp(await setup.UpdateRoundAsync(roundId, request, ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict);
         RoundResultsApi.MapOrganizer(organizer);
         RoundResultsApi.MapPublic(app);
     }

@@ -33,6 +33,7 @@ public static class ContestsModule
         services.AddSingleton<LeaderboardRebuild>();
         services.AddSingleton<LeaderboardSync>();
         services.AddSingleton<RoundClose>();
+        services.AddSingleton<RoundEnd>();
         services.AddSingleton<RoundResults>();
         services.AddVerb<LeaderboardsRebuildVerb>();
         services.AddSingleton<ContestJobs>();

@@ -12,11 +12,19 @@ public static class RoundResultsApi
             await results.ReviewAsync(roundId, Math.Clamp(limit ?? 200, 1, 5000), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
         organizer.MapPost("/rounds/{roundId:long}/close", async (long roundId, RoundClose close, CancellationToken ct) =>
             ContestsApi.ToHttp(await close.CloseAsync(roundId, recompute: true, ct: ct)))
-            .WithSummary("Tính (lại) kết quả tuần thi sau giờ đóng: giá trị thực của câu dự đoán, xếp hạng, giải. Không được sau khi đã công bố.");
+            .WithSummary("Tính (lại) kết quả tuần thi sau giờ đóng: giá trị thực của câu dự đoán, xếp hạng, giải. Không được sau khi đã công bố.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        organizer.MapPost("/rounds/{roundId:long}/end", async (long roundId, System.Security.Claims.ClaimsPrincipal user, RoundEnd end, CancellationToken ct) =>
+            ContestsApi.ToHttp(await end.EndNowAsync(roundId, user.Identity?.Name ?? "Ban tổ chức", ct)))
+            .WithSummary("Kết thúc tuần thi ngay: giờ đóng thành bây giờ; lượt đang làm vẫn được nộp trong thời gian gia hạn, sau đó được tính với các câu đã lưu.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         organizer.MapPost("/rounds/{roundId:long}/publish", async (long roundId, RoundResults results, CancellationToken ct) =>
-            ContestsApi.ToHttp(await results.PublishAsync(roundId, ct)));
+            ContestsApi.ToHttp(await results.PublishAsync(roundId, ct)))
+            .WithSummary("Công bố kết quả tuần thi đã tổng hợp: trang kết quả công khai và bảng xếp hạng cuối cùng.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         organizer.MapGet("/rounds/{roundId:long}/export", ExportAsync)
-            .WithSummary("Xuất kết quả: format=xlsx|csv, scope=winners|all.");
+            .WithSummary("Xuất kết quả: format=xlsx|csv, scope=winners|all.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         organizer.MapPost("/leaderboards/rebuild", async (LeaderboardRebuild rebuild, CancellationToken ct) => TypedResults.Ok(await rebuild.RebuildAllAsync(ct)))
             .WithSummary("Dựng lại mọi bảng xếp hạng Redis từ PostgreSQL (hoán đổi nguyên khối).");
     }

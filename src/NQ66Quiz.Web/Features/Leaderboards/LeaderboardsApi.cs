@@ -23,6 +23,7 @@ public static class LeaderboardsApi
                 return TypedResults.Problem(title: LeaderboardReader.Unavailable, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         })
-            .WithSummary("Bảng xếp hạng tuần thi (cả Thành phố, hoặc một đơn vị với unitId): top N và thứ hạng của tôi.");
+            .WithSummary("Bảng xếp hạng tuần thi (cả Thành phố, hoặc một đơn vị với unitId): top N và thứ hạng của tôi.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 }

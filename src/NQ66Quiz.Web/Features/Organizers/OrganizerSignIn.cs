@@ -30,13 +30,15 @@ public static class OrganizerSignIn
     public static IServiceCollection AddOrganizers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OrganizerOptions>().Bind(configuration.GetSection(OrganizerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OrganizerSignInThrottle>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapOrganizerSignIn(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/organizer").WithTags("Organizer");
-        group.MapPost("/sign-in", SignInAsync);
+        group.MapPost("/sign-in", SignInAsync).WithSummary("Đăng nhập ban tổ chức.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -46,12 +48,20 @@ public static class OrganizerSignIn
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SignInAsync(
-        OrganizerSignInRequest request, HttpContext http, IOptions<OrganizerOptions> options)
+        OrganizerSignInRequest request, HttpContext http, IOptions<OrganizerOptions> options, OrganizerSignInThrottle throttle)
     {
+        // The shared password names no account; named accounts pass their name as the second argument.
+        var address = http.Connection.RemoteIpAddress;
+        if (await throttle.IsBlockedAsync(address, null))
+        {
+            return TypedResults.Problem(title: OrganizerSignInThrottle.Refusal, statusCode: StatusCodes.Status429TooManyRequests);
+        }
         if (!PasswordMatches(request.Password, options.Value.Password))
         {
+            await throttle.FailedAsync(address, null);
             return TypedResults.Problem(title: "Mật khẩu ban tổ chức không đúng.", statusCode: StatusCodes.Status401Unauthorized);
         }
+        await throttle.SucceededAsync(address, null);
         await SignInOrganizerAsync(http);
         return TypedResults.NoContent();
     }

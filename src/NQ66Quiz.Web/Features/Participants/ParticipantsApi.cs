@@ -16,7 +16,8 @@ public static class ParticipantsApi
     {
         var accounts = app.MapGroup("/api/participants").WithTags("Participants");
         accounts.MapPost("/register", RegisterAsync).WithSummary("Đăng ký tài khoản người dự thi và đăng nhập luôn.");
-        accounts.MapPost("/sign-in", SignInAsync).WithSummary("Đăng nhập bằng số điện thoại và mật khẩu.");
+        accounts.MapPost("/sign-in", SignInAsync).WithSummary("Đăng nhập bằng số điện thoại và mật khẩu.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         accounts.MapPost("/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -25,7 +26,8 @@ public static class ParticipantsApi
 
         var me = app.MapGroup("/api/me").WithTags("Participants").RequireAuthorization(Platform.ParticipantPolicy);
         me.MapGet("/", GetProfileAsync);
-        me.MapPut("/", UpdateProfileAsync).WithSummary("Sửa họ tên, đơn vị (chỉ trước lượt thi đầu tiên) hoặc bổ sung số CCCD.");
+        me.MapPut("/", UpdateProfileAsync).WithSummary("Sửa họ tên, đơn vị (chỉ trước lượt thi đầu tiên) hoặc bổ sung số CCCD.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public static async Task<Results<Created<ParticipantProfile>, ValidationProblem>> RegisterAsync(

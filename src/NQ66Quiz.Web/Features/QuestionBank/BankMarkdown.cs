@@ -27,6 +27,84 @@ public static partial class BankMarkdown
 
     private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
 
+    /// <summary>
+    /// Deeper than any question needs (a quote in a list in a quote is 3). Markdig refuses input past its own depth limit
+    /// with an ArgumentException, and deep input is slow before that; this guard stops it first, with a position.
+    /// </summary>
+    public const int MaxNesting = 16;
+
+    /// <summary>
+    /// The first place where quotes ('&gt;'), lists or brackets nest deeper than <see cref="MaxNesting"/>, as a
+    /// 1-based line and column with a Vietnamese message; null when the text is safe to parse. Every parse of bank
+    /// Markdown — the validator, the importer, the editor's preview — goes through <see cref="Parse"/>, which asks this.
+    /// </summary>
+    public static (Pos Pos, string Message)? TooDeep(string text)
+    {
+        var lines = text.Split('\n');
+        for (var l = 0; l < lines.Length; l++)
+        {
+            var line = lines[l];
+            var quotes = 0;
+            var brackets = 0;
+            var blockPrefix = true;
+            for (var c = 0; c < line.Length; c++)
+            {
+                var ch = line[c];
+                if (blockPrefix && ch == '>')
+                {
+                    quotes++;
+                }
+                else if (blockPrefix && (ch is '-' or '*' or '+') && c + 1 < line.Length && line[c + 1] == ' ')
+                {
+                    quotes++; // a list marker opens one more level, like a quote
+                }
+                else if (ch is not (' ' or '\t'))
+                {
+                    blockPrefix = false;
+                }
+                if (ch == '[')
+                {
+                    brackets++;
+                }
+                else if (ch == ']' && brackets > 0)
+                {
+                    brackets--;
+                }
+                if (quotes > MaxNesting || brackets > MaxNesting)
+                {
+                    var what = quotes > MaxNesting ? "trích dẫn ('>') hoặc danh sách lồng nhau" : "dấu ngoặc vuông '[' lồng nhau";
+                    return (new Pos(l + 1, c + 1), $"Nội dung có {what} quá {MaxNesting} cấp; câu hỏi không cần lồng sâu như vậy. "
+                        + "Bỏ bớt các ký tự lồng nhau ở dòng này (có thể do dán nhầm nội dung).");
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Markdig's parse behind the nesting guard: input past <see cref="MaxNesting"/> (or anything Markdig's own depth limit
+    /// still refuses) is parsed as its plain text, escaped, so nothing downstream crashes; the validator reports it.
+    /// </summary>
+    public static MarkdownDocument Parse(string markdown, MarkdownPipeline pipeline)
+    {
+        if (TooDeep(markdown) is null)
+        {
+            try
+            {
+                return Markdown.Parse(markdown, pipeline);
+            }
+            catch (ArgumentException)
+            {
+                // Markdig's depth limit on a shape the guard does not count (it says so with ArgumentException).
+            }
+        }
+        var document = new MarkdownDocument();
+        var paragraph = new ParagraphBlock { Inline = new ContainerInline() };
+        paragraph.Inline.AppendChild(new LiteralInline(markdown));
+        document.Add(paragraph);
+        return document;
+    }
+
     /// <summary>Block Markdown (stem, explanation) as safe HTML.</summary>
     public static string ToHtml(string markdown) => Render(markdown, implicitParagraph: false);
 
@@ -35,7 +113,7 @@ public static partial class BankMarkdown
 
     private static string Render(string markdown, bool implicitParagraph)
     {
-        var document = Markdown.Parse(markdown, Rendering);
+        var document = Parse(markdown, Rendering);
         Neutralise(document);
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         var renderer = new HtmlRenderer(writer) { ImplicitParagraph = implicitParagraph };
@@ -94,7 +172,7 @@ public static partial class BankMarkdown
     /// <summary>Links and images written in a piece of Markdown, for the validator.</summary>
     public static IEnumerable<(string Url, bool IsImage)> Links(string markdown)
     {
-        var document = Markdown.Parse(markdown, Rendering);
+        var document = Parse(markdown, Rendering);
         return document.Descendants<LinkInline>().Select(l => (l.Url ?? "", l.IsImage))
             .Concat(document.Descendants<AutolinkInline>().Where(a => !a.IsEmail).Select(a => (a.Url, false)))
             .ToList();
@@ -106,7 +184,7 @@ public static partial class BankMarkdown
     /// </summary>
     public static string Folded(string markdown)
     {
-        var plain = Markdown.ToPlainText(markdown, Rendering);
+        var plain = TooDeep(markdown) is null ? SafePlainText(markdown) : markdown;
         return Spaces().Replace(plain.Normalize(NormalizationForm.FormC).ToLower(Vietnamese), " ").Trim();
     }
 
@@ -159,6 +237,18 @@ public static partial class BankMarkdown
     {
         var list = values.ToList();
         return list.Count == 1 ? list[0] : "[" + string.Join(", ", list) + "]";
+    }
+
+    private static string SafePlainText(string markdown)
+    {
+        try
+        {
+            return Markdown.ToPlainText(markdown, Rendering);
+        }
+        catch (ArgumentException)
+        {
+            return markdown;
+        }
     }
 
     [GeneratedRegex(@"\s+")]

@@ -89,7 +89,23 @@ public static partial class BankParser
 
         public List<ParsedQuestion> Read()
         {
-            var document = Markdown.Parse(text, BankMarkdown.Parsing);
+            if (BankMarkdown.TooDeep(text) is { } deep)
+            {
+                Error(deep.Pos, deep.Message);
+                return _questions;
+            }
+            MarkdownDocument document;
+            try
+            {
+                document = Markdown.Parse(text, BankMarkdown.Parsing);
+            }
+            catch (ArgumentException)
+            {
+                // Markdig's own depth limit, on a shape the guard does not count: still an error with a place, not a crash.
+                Error(Pos.Start, $"Nội dung lồng nhau quá sâu (quá giới hạn của trình đọc Markdown); câu hỏi không cần lồng quá {BankMarkdown.MaxNesting} cấp. "
+                    + "Tìm và bỏ các ký tự lồng nhau lặp lại (>, -, *, [, `) trong tệp.");
+                return _questions;
+            }
             if (document.FirstOrDefault() is not YamlFrontMatterBlock && FrontMatterNotClosed())
             {
                 Error(Pos.Start, "Front matter mở bằng dòng '---' nhưng không có dòng '---' đóng lại: thêm '---' sau các dòng khoá: giá trị, trước câu hỏi đầu tiên.");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NQ66Quiz.Web.Infrastructure;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Participants;
 
@@ -23,7 +24,7 @@ public sealed class AttemptModel(AttemptQueries queries, AttemptSubmit submit) :
         }
         if (await queries.PaperAsync(me, id, ct) is not { } paper)
         {
-            return NotFound();
+            return NotMine();
         }
         if (paper.Status != AttemptStatus.InProgress)
         {
@@ -49,8 +50,10 @@ public sealed class AttemptModel(AttemptQueries queries, AttemptSubmit submit) :
         {
             Error = invalid.Message;
             Paper = (await queries.PaperAsync(me, id, ct))!;
-            return Paper is null ? NotFound() : Page();
+            return Paper is null ? NotMine() : Page();
         }
-        return outcome is Outcome<AttemptResult>.Failed { Status: StatusCodes.Status404NotFound } ? NotFound() : Redirect($"/cuoc-thi/luot-thi/{id}/ket-qua");
+        return outcome is Outcome<AttemptResult>.Failed { Status: StatusCodes.Status404NotFound } ? NotMine() : Redirect($"/cuoc-thi/luot-thi/{id}/ket-qua");
     }
+
+    private IActionResult NotMine() => this.ErrorPage(StatusCodes.Status404NotFound, "Không tìm thấy lượt thi", "Lượt thi này không có trong tài khoản bạn đang đăng nhập. Các lượt thi của bạn được liệt kê ở trang Tài khoản.", "/tai-khoan", "Xem các lượt thi của tôi");
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NQ66Quiz.Web.Infrastructure;
 using Npgsql;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
@@ -21,7 +22,7 @@ public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlD
 
     public string? Error { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct) => await LoadAsync(slug, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct) => await LoadAsync(slug, ct) ? Page() : NoContest();
 
     public async Task<IActionResult> OnPostStartAsync(string slug, long roundId, CancellationToken ct)
     {
@@ -35,7 +36,7 @@ public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlD
             return Redirect($"/cuoc-thi/luot-thi/{ok.Value.AttemptId}");
         }
         Error = ((Outcome<StartedAttempt>.Failed)outcome).Message;
-        return await LoadAsync(slug, ct) ? Page() : NotFound();
+        return await LoadAsync(slug, ct) ? Page() : NoContest();
     }
 
     private async Task<bool> LoadAsync(string slug, CancellationToken ct)
@@ -55,4 +56,7 @@ public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlD
         }
         return true;
     }
+
+    private IActionResult NoContest() => this.ErrorPage(StatusCodes.Status404NotFound, "Không tìm thấy cuộc thi",
+        "Địa chỉ này không ứng với cuộc thi nào; có thể đường dẫn bị gõ sai.", "/cuoc-thi", "Xem các cuộc thi");
 }

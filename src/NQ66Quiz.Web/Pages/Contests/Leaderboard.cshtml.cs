@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NQ66Quiz.Web.Infrastructure;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Participants;
@@ -24,7 +25,8 @@ public sealed class LeaderboardModel(ContestStore store, LeaderboardReader reade
         var round = (await store.GetAsync(slug, ct))?.Rounds.FirstOrDefault(r => r.Number == number);
         if (round is null)
         {
-            return NotFound();
+            return this.ErrorPage(StatusCodes.Status404NotFound, "Không tìm thấy tuần thi", "Cuộc thi này không có tuần thi số " + number + ".",
+                "/cuoc-thi", "Xem các cuộc thi");
         }
         var me = ParticipantAccounts.IdOf(User);
         if (me is { } id && await accounts.GetAsync(id, ct) is { } profile)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NQ66Quiz.Web.Infrastructure;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Participants;
 
@@ -21,6 +22,8 @@ public sealed class ResultModel(AttemptQueries queries) : PageModel
             return Page();
         }
         var (exists, _) = await queries.StatusAsync(me, id, ct);
-        return exists ? Redirect($"/cuoc-thi/luot-thi/{id}") : NotFound();
+        return exists ? Redirect($"/cuoc-thi/luot-thi/{id}") : NotMine();
     }
+
+    private IActionResult NotMine() => this.ErrorPage(StatusCodes.Status404NotFound, "Không tìm thấy lượt thi", "Lượt thi này không có trong tài khoản bạn đang đăng nhập. Các lượt thi của bạn được liệt kê ở trang Tài khoản.", "/tai-khoan", "Xem các lượt thi của tôi");
 }

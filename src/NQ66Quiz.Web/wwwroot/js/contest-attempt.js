@@ -59,7 +59,7 @@
     const value = input.value === "" ? null : Number(input.value);
     mark("prediction", value !== null);
     try {
-      const response = await put(`/api/attempts/${id}/prediction`, { value });
+      const response = await put(`/api/attempts/${id}/prediction`, { prediction: value });
       say(response.ok ? "Đã lưu số dự đoán" : (await problemOf(response)).title || "Không lưu được số dự đoán.", !response.ok);
     } catch {
       say("Mất kết nối: số dự đoán sẽ được gửi kèm khi nộp bài.", true);

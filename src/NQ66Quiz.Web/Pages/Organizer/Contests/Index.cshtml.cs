@@ -52,13 +52,15 @@ public sealed class ContestForm
     public List<int> EligibleUnitIds { get; set; } = [];
     public bool NationalIdRequired { get; set; }
     public bool OnePrizePerPerson { get; set; }
+    public string AnswersShown { get; set; } = AnswerReveal.AfterRoundClose;
 
     public ContestRequest ToRequest() => new(Name, DescriptionMd, OrganizingUnitId, PredictionKind, string.IsNullOrWhiteSpace(Slug) ? null : Slug,
-        [.. EligibleTypes], [.. EligibleUnitIds], NationalIdRequired, OnePrizePerPerson);
+        [.. EligibleTypes], [.. EligibleUnitIds], NationalIdRequired, OnePrizePerPerson, AnswersShown);
 
     public static ContestForm From(ContestView c) => new()
     {
         Name = c.Name, Slug = c.Slug, DescriptionMd = c.DescriptionMd, OrganizingUnitId = c.OrganizingUnitId, PredictionKind = c.PredictionKind,
         EligibleTypes = [.. c.EligibleTypes], EligibleUnitIds = [.. c.EligibleUnitIds], NationalIdRequired = c.NationalIdRequired, OnePrizePerPerson = c.OnePrizePerPerson,
+        AnswersShown = c.AnswersShown,
     };
 }

@@ -6,8 +6,14 @@ using NQ66Quiz.Web.Features.Leaderboards;
 namespace NQ66Quiz.Web.Pages.Organizer.Contests;
 
 public sealed class RoundModel(ContestStore store, ContestSetup setup, RoundClose close, RoundResults results, LeaderboardRebuild rebuild,
-    TimeProvider clock) : PageModel
+    RoundEnd end, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ContestOptions> options) : PageModel
 {
+    public (string By, DateTimeOffset At, DateTimeOffset PlannedClose)? EndedEarly { get; private set; }
+
+    public int OpenAttempts { get; private set; }
+
+    public int GraceSeconds => (int)options.Value.Grace.TotalSeconds;
+
     public RoundView Round { get; private set; } = null!;
 
     public RoundResultsView? Results { get; private set; }
@@ -36,6 +42,16 @@ public sealed class RoundModel(ContestStore store, ContestSetup setup, RoundClos
 
     public Task<IActionResult> OnPostCloseAsync(long roundId, CancellationToken ct) =>
         ActAsync(roundId, async () => ContestModel.Describe(await close.CloseAsync(roundId, recompute: true, ct: ct), "Đã tính kết quả."), keepForm: false, ct);
+
+    public Task<IActionResult> OnPostEndAsync(long roundId, CancellationToken ct) =>
+        ActAsync(roundId, async () => await end.EndNowAsync(roundId, User.Identity?.Name ?? "Ban tổ chức", ct) switch
+        {
+            SetupResult<RoundEnded>.Ok { Value: var ended } => ([], ended.OpenAttempts == 0
+                ? "Đã kết thúc tuần thi; kết quả được tính sau thời gian gia hạn."
+                : $"Đã kết thúc tuần thi. {ended.OpenAttempts} lượt đang làm được nộp đến {VietnamTime.Format(ended.GraceUntil)}, sau đó tính với các câu đã lưu."),
+            SetupResult<RoundEnded>.Refused refused => ([refused.Message], null),
+            _ => (["Không tìm thấy tuần thi."], null),
+        }, keepForm: false, ct);
 
     public Task<IActionResult> OnPostPublishAsync(long roundId, CancellationToken ct) =>
         ActAsync(roundId, async () => ContestModel.Describe(await results.PublishAsync(roundId, ct), "Đã công bố kết quả."), keepForm: false, ct);
@@ -70,6 +86,8 @@ public sealed class RoundModel(ContestStore store, ContestSetup setup, RoundClos
         }
         Round = round;
         Results = round.ClosedAt is null ? null : await results.ReviewAsync(roundId, 100, ct);
+        EndedEarly = await end.EndedEarlyAsync(roundId, ct);
+        OpenAttempts = round.StatusAt(Now) == RoundStatus.Open ? await end.OpenAttemptsAsync(roundId, ct) : 0;
         return true;
     }
 }
