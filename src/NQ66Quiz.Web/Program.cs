@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
+using NQ66Quiz.Web.Features.LiveRounds;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Features.Practice;
@@ -27,6 +28,7 @@ builder.Services.AddContests(builder.Configuration);     // cuộc thi, tuần t
 builder.Services.AddAttempts();                          // lượt thi
 builder.Services.AddLeaderboards();                      // bảng xếp hạng (Redis)
 builder.Services.AddUnitRankings(builder.Configuration); // xếp hạng đơn vị: figures, collective prizes, reports, certificates
+builder.Services.AddLiveRounds(builder.Configuration);   // vòng thi trực tiếp: SignalR hubs, PIN/QR, group-committed answers
 
 var app = builder.Build();
 
@@ -57,6 +59,8 @@ app.MapContests(organizerApi);
 app.MapAttempts();
 app.MapLeaderboards(organizerApi);
 app.MapUnitRankings(organizerApi);
+// Live rounds: SignalR hubs under /hubs (Origin allow-list in front of them) and their organizer API in the group.
+app.MapLiveRounds(organizerApi);
 
 // Pages: the organizer console (/to-chuc) needs the organizer policy; every other page needs a signed-in participant
 // unless it is marked [AllowAnonymous] (Platform.AddPlatform). Study has pages only.

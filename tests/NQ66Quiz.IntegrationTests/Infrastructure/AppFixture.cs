@@ -189,6 +189,8 @@ public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Progr
         // A background tick landing between "advance the clock" and "submit" would change what a test sees; contest
         // tests run the jobs' steps themselves.
         builder.UseSetting("Contests:JobIntervalSeconds", "3600");
+        // Live questions close when a test says so (LiveEngine.TickAsync) or when everyone answered, not on a timer.
+        builder.UseSetting("LiveRounds:TickMilliseconds", "3600000");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(fixture.Clock));
     }

@@ -211,5 +211,10 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         "POST /api/organizer/unit-rankings/contests/{contestId:long}/ranking/compute", "POST /api/organizer/unit-rankings/contests/{contestId:long}/ranking/publish",
         "GET /api/organizer/unit-rankings/contests/{contestId:long}/units/{unitId:int}/certificate.pdf",
         "GET /api/organizer/unit-rankings/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf",
+        // Live rounds belong to the organizer who created them (a city admin sees all): LiveRoundsApi and LiveHubFilter
+        // check the owner on every call; LiveRounds/LiveHubTests.
+        "POST /api/organizer/live-rounds/", "GET /api/organizer/live-rounds/", "POST /api/organizer/live-rounds/{id:long}/open",
+        "GET /api/organizer/live-rounds/{id:long}/qr.svg", "GET /api/organizer/live-rounds/{id:long}/results",
+        "GET /api/organizer/live-rounds/{id:long}/results.{format:regex(^(xlsx|csv)$)}",
     ];
 }

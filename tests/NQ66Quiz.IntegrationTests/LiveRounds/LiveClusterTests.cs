@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.SignalR.Client;
+using NQ66Quiz.IntegrationTests.Infrastructure;
+using NQ66Quiz.Web.Features.LiveRounds;
+
+namespace NQ66Quiz.IntegrationTests.LiveRounds;
+
+/// <summary>
+/// Two real app processes behind a real nginx (Debian's package, the config in deploy/), sharing the test run's
+/// database and a Redis key prefix of their own. Real time here: questions close on the surviving node's own timer.
+/// </summary>
+public sealed class LiveClusterTests(AppFixture app) : LiveTest(app)
+{
+    [Fact]
+    public async Task A_round_spans_two_nodes_behind_nginx_and_goes_on_when_the_hosts_node_stops()
+    {
+        await App.SeedLiveQuestionsAsync(2);
+        await using var cluster = await Cluster.StartAsync(App);
+        var jar = new CookieContainer();
+        using var organizer = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = jar }) { BaseAddress = cluster.Address };
+        (await organizer.PostAsJsonAsync("/api/organizer/sign-in", new { password = AppFixture.OrganizerPassword })).EnsureSuccessStatusCode();
+        var roundId = await organizer.CreateLiveRoundAsync(new CreateLiveRoundRequest("Hội nghị hai máy chủ", ["live-01", "live-02"], null, TimeLimitSeconds: 5));
+        var opened = await organizer.OpenLiveRoundAsync(roundId);
+        Assert.StartsWith(cluster.Address.ToString().TrimEnd('/'), opened.JoinUrl, StringComparison.Ordinal);
+
+        // Round robin from a fresh nginx: the host lands on the first node, the players alternate between both.
+        var cookie = jar.GetCookieHeader(cluster.Address);
+        await using var host = new LiveHost(cluster.Address, cookie, skipNegotiation: true);
+        Assert.Equal(LivePhases.Lobby, (await host.WatchAsync(roundId)).Phase);
+        var players = new List<LivePlayer>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var p = new LivePlayer(cluster.Address, reconnect: true, skipNegotiation: true);
+                players.Add(p);
+                Assert.True((await p.JoinAsync(opened.Pin, $"Đại biểu {i + 1}")).Ok);
+            }
+            Assert.True((await host.CommandAsync(LiveHostMethods.Start, roundId)).Ok);
+            var key1 = await App.CorrectOptionAsync(roundId, 1);
+            foreach (var p in players)
+            {
+                Assert.Equal(1, (await p.Questions.NextAsync()).Number);
+                Assert.True((await p.AnswerAsync(1, key1)).Accepted);
+            }
+            // Everyone answered on two nodes: one close, every player's own outcome from whichever node holds them.
+            var before = new Dictionary<LivePlayer, long>();
+            foreach (var p in players)
+            {
+                var o = await p.Outcomes.NextAsync();
+                Assert.True(o.Correct);
+                before[p] = o.Points;
+            }
+
+            // The host's node goes away; its connections come back through nginx on the other node.
+            cluster.StopNode(0);
+            // The drop takes a moment to be seen (nginx closes the client side when the node's socket dies).
+            await WaitUntilAsync(() => host.Connection.State != HubConnectionState.Connected, TimeSpan.FromSeconds(20));
+            await WaitUntilAsync(() => host.Connection.State == HubConnectionState.Connected
+                && players.All(p => p.Connection.State == HubConnectionState.Connected), TimeSpan.FromSeconds(40));
+            var next = await host.CommandAsync(LiveHostMethods.Next, roundId);
+            Assert.True(next.Ok, next.Message);
+
+            // Three answer, one does not: the surviving node's timer closes the question after 5 s + grace.
+            var key2 = await App.CorrectOptionAsync(roundId, 2);
+            for (var i = 0; i < 3; i++)
+            {
+                var state = await players[i].Connection.InvokeAsync<PlayerState>(LivePlayerMethods.Resync);
+                Assert.Equal((LivePhases.Question, 2), (state.Phase, state.Question!.Number));
+                Assert.Equal(before[players[i]], state.Points);
+                var ack = await players[i].AnswerAsync(2, key2);
+                Assert.True(ack.Accepted, ack.Message);
+            }
+            foreach (var (p, i) in players.Select((p, i) => (p, i)))
+            {
+                var o = await ReadOutcomeAsync(p, 2);
+                Assert.Equal(i < 3, o.Correct);
+                Assert.Equal(i < 3 ? 2 : 0, o.Streak);
+                Assert.True(o.Points >= before[p]);
+            }
+            // nginx logs a WebSocket when it ends: close them all, then both nodes must have served players.
+            foreach (var p in players)
+            {
+                await p.Connection.StopAsync();
+            }
+            await Task.Delay(300);
+            Assert.Equal(2, cluster.UpstreamsSeen("/hubs/live"));
+        }
+        finally
+        {
+            foreach (var p in players)
+            {
+                await p.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<PlayerOutcome> ReadOutcomeAsync(LivePlayer player, int question)
+    {
+        while (true)
+        {
+            var o = await player.Outcomes.NextAsync();
+            if (o.Question == question)
+            {
+                return o;
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "connections did not come back through the balancer in time");
+            await Task.Delay(100);
+        }
+        // Rejoin runs in the Reconnected handler right after the state turns Connected.
+        await Task.Delay(500);
+    }
+}
+
+/// <summary>App nodes (the built NQ66Quiz.Web.dll) and nginx on free loopback ports; everything stopped at the end.</summary>
+public sealed class Cluster : IAsyncDisposable
+{
+    private static readonly string[] NginxPaths = ["/usr/sbin/nginx", "/usr/bin/nginx"];
+    private static readonly string[] NginxTempFolders = ["body", "proxy", "fastcgi", "uwsgi", "scgi"];
+    private readonly List<Process?> _nodes = [];
+    private Process? _nginx;
+    private readonly string _dir = Directory.CreateTempSubdirectory("nq66-cluster-").FullName;
+
+    public Uri Address { get; private set; } = null!;
+
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NQ66Quiz.sln")))
+            {
+                dir = dir.Parent;
+            }
+            return dir?.FullName ?? throw new InvalidOperationException("NQ66Quiz.sln not found above the test folder.");
+        }
+    }
+
+    public static async Task<Cluster> StartAsync(AppFixture app, int nodes = 2)
+    {
+        var nginx = NginxPaths.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("The two-node test needs nginx: `apt-get install -y nginx-light` (the test command does this).");
+        var cluster = new Cluster();
+        try
+        {
+            var ports = new List<int>();
+            for (var i = 0; i < nodes; i++)
+            {
+                var port = FreePort();
+                ports.Add(port);
+                cluster._nodes.Add(StartNode(app, port, Path.Combine(cluster._dir, $"node-{i}.log")));
+                await WaitReadyAsync(port, Path.Combine(cluster._dir, $"node-{i}.log"));
+            }
+            var balancer = FreePort();
+            foreach (var sub in NginxTempFolders)
+            {
+                Directory.CreateDirectory(Path.Combine(cluster._dir, sub));
+            }
+            var conf = (await File.ReadAllTextAsync(Path.Combine(RepoRoot, "deploy", "nginx-live-cluster.conf")))
+                .Replace("@DIR@", cluster._dir, StringComparison.Ordinal)
+                .Replace("@PORT@", balancer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("@UPSTREAMS@", string.Concat(ports.Select(p => $"server 127.0.0.1:{p} max_fails=1 fail_timeout=30s; ")), StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(cluster._dir, "nginx.conf"), conf);
+            cluster._nginx = Process.Start(new ProcessStartInfo(nginx, ["-c", Path.Combine(cluster._dir, "nginx.conf"), "-p", cluster._dir])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            });
+            cluster.Address = new Uri($"http://127.0.0.1:{balancer}/");
+            await WaitReadyAsync(balancer, Path.Combine(cluster._dir, "error.log"));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static Process StartNode(AppFixture app, int port, string log)
+    {
+        var web = Path.Combine(RepoRoot, "src", "NQ66Quiz.Web");
+        var dll = Path.Combine(web, "bin", "Release", "net10.0", "NQ66Quiz.Web.dll");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = web,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["ConnectionStrings__Postgres"] = app.ConnectionString;
+        info.Environment["ConnectionStrings__Redis"] = AppFixture.RedisConnectionString;
+        info.Environment["Redis__KeyPrefix"] = app.RedisPrefix + "cluster:";
+        info.Environment["Organizer__Password"] = AppFixture.OrganizerPassword;
+        info.Environment["Contests__JobIntervalSeconds"] = "3600";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info)!;
+        var writer = new StreamWriter(log) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(int port, string log)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(500);
+        }
+        throw new InvalidOperationException($"Nothing ready on port {port} after 60 s; see {log}: {(File.Exists(log) ? File.ReadAllText(log) : "")}");
+    }
+
+    /// <summary>A random free loopback port in 20000–29999.</summary>
+    public static int FreePort()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var port = Random.Shared.Next(20000, 30000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("No free port in 20000-29999.");
+    }
+
+    /// <summary>Kills a node as a crash would (no graceful shutdown).</summary>
+    public void StopNode(int index)
+    {
+        _nodes[index]?.Kill(entireProcessTree: true);
+        _nodes[index]?.WaitForExit(10_000);
+        _nodes[index]?.Dispose();
+        _nodes[index] = null;
+    }
+
+    /// <summary>How many different nodes served requests under <paramref name="path"/> (nginx's access log).</summary>
+    public int UpstreamsSeen(string path) => File.ReadLines(Path.Combine(_dir, "access.log"))
+        .Select(l => l.Split(' ')).Where(p => p.Length >= 4 && p[1].StartsWith(path, StringComparison.Ordinal))
+        .SelectMany(p => p[3].Split(',', StringSplitOptions.TrimEntries)).Where(a => a.Contains(':', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).Count();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_nginx is { HasExited: false })
+        {
+            _nginx.Kill(entireProcessTree: true);
+            await _nginx.WaitForExitAsync();
+        }
+        _nginx?.Dispose();
+        for (var i = 0; i < _nodes.Count; i++)
+        {
+            StopNode(i);
+        }
+    }
+}
