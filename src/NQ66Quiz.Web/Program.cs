@@ -10,6 +10,9 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
 // Platform: options, PostgreSQL (Npgsql + Dapper), Redis, TimeProvider, auth, ProblemDetails, health, OpenAPI.
 builder.AddPlatform();
 
+// Meters for operators: Prometheus scrape at /metrics (loopback only), OTLP where configured.
+builder.AddTelemetry();
+
 // Features.
 builder.Services.AddOrganizers(builder.Configuration);
 builder.Services.AddQuestionBank();
@@ -24,7 +27,8 @@ if (CommandLine.IsVerb(args))
     return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
-// Errors as ProblemDetails; static files bundled at build time.
+// Errors as ProblemDetails; static files bundled at build time; the metrics scrape before anything else answers.
+app.UseTelemetry();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStaticFiles();

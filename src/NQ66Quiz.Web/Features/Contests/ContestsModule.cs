@@ -24,6 +24,10 @@ public static class ContestsModule
         services.AddSingleton<LeaderboardKeys>();
         services.AddSingleton<LeaderboardWriter>();
         services.AddSingleton<AttemptStart>();
+        services.AddSingleton<PaperShapes>();
+        services.AddSingleton<BankSnapshot>();
+        services.AddSingleton<AnswerCommitter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnswerCommitter>());
         services.AddSingleton<AttemptAnswers>();
         services.AddSingleton<AttemptSubmit>();
         services.AddSingleton<AttemptQueries>();
