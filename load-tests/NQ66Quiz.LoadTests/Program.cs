@@ -1,54 +1,61 @@
 using System.Globalization;
 using System.Text.Json;
-using NQ66Quiz.LoadTests;
 using NQ66Quiz.LoadTests.Harness;
 
 // The load harness. `run` drives scenarios against a running app (load-tests/run starts one); `baseline-server` is the
 // bare endpoint and hub the run starts in a process of its own. Exit code: 0 when every threshold passed, 1 when one
 // failed, 2 for a bad command line.
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
+namespace NQ66Quiz.LoadTests;
 
-try
+internal static class LoadTestsProgram
 {
-    return args.FirstOrDefault() switch
+    public static async Task<int> Main(string[] args)
     {
-        "baseline-server" => await BaselineServer.RunAsync(int.Parse(Arg(args, "--port") ?? "0", CultureInfo.InvariantCulture), cancel.Token),
-        "run" => await RunAsync(args[1..], cancel.Token),
-        _ => Usage(),
-    };
-}
-catch (ArgumentException e)
-{
-    await Console.Error.WriteLineAsync("error: " + e.Message);
-    return 2;
-}
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
 
-static async Task<int> RunAsync(string[] args, CancellationToken ct)
-{
-    var options = Cli.Parse(args, "load-tests/run " + string.Join(' ', args));
-    var report = await Runner.RunAsync(options, Console.Out, ct);
-    return report.Failed == 0 ? 0 : 1;
-}
+        try
+        {
+            return args.FirstOrDefault() switch
+            {
+                "baseline-server" => await BaselineServer.RunAsync(int.Parse(Arg(args, "--port") ?? "0", CultureInfo.InvariantCulture), cancel.Token),
+                "run" => await RunAsync(args[1..], cancel.Token),
+                _ => Usage(),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync("error: " + e.Message);
+            return 2;
+        }
+    }
 
-static string? Arg(string[] args, string name)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
+    private static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        var options = Cli.Parse(args, "load-tests/run " + string.Join(' ', args));
+        var report = await Runner.RunAsync(options, Console.Out, ct);
+        return report.Failed == 0 ? 0 : 1;
+    }
 
-static int Usage()
-{
-    Console.Error.WriteLine("""
-        usage: NQ66Quiz.LoadTests run SCENARIO... [options]      (load-tests/run wraps this; see load-tests/README.md)
-               NQ66Quiz.LoadTests baseline-server --port N
-        scenarios: online-attempts leaderboard-reads round-close leaderboards-rebuild live-round baselines all
-        """);
-    return 2;
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: NQ66Quiz.LoadTests run SCENARIO... [options]      (load-tests/run wraps this; see load-tests/README.md)
+                   NQ66Quiz.LoadTests baseline-server --port N
+            scenarios: online-attempts leaderboard-reads round-close leaderboards-rebuild live-round baselines all
+            """);
+        return 2;
+    }
 }
 
 /// <summary>The command line (and the optional scenario file, whose values the command line overrides).</summary>

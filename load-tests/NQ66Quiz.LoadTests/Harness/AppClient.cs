@@ -8,8 +8,12 @@ using Npgsql;
 namespace NQ66Quiz.LoadTests.Harness;
 
 /// <summary>Where the load goes and what it may use: all loopback, checked once here.</summary>
+/// <param name="Clock">The app's clock (the wall clock, except for an app under test with a fake one): rounds open and close by it.</param>
 public sealed record Target(Uri App, IReadOnlyList<Uri> Nodes, string Postgres, string Redis, string OrganizerPassword, IReadOnlyList<Uri> Metrics,
-    IReadOnlyList<int> ServerPids);
+    IReadOnlyList<int> ServerPids, TimeProvider? Clock = null)
+{
+    public DateTimeOffset Now => (Clock ?? TimeProvider.System).GetUtcNow();
+}
 
 /// <summary>
 /// The app seen from outside, for set-up: organizer sign-in, a contest and a round through the real API, participants
@@ -51,7 +55,7 @@ public sealed class AppClient(Target target, Wire wire, int maxConnections)
             organizingUnitId = unit,
         }, OrganizerCookie, ct);
         // Round times are typed in Vietnam time (UTC+7, no daylight saving).
-        var vn = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7));
+        var vn = target.Now.ToOffset(TimeSpan.FromHours(7));
         string At(TimeSpan d) => (vn + d).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         var round = await PostJsonAsync<JsonElement>($"/api/organizer/contests/{contest.GetProperty("id").GetInt64()}/rounds", new
         {
@@ -72,7 +76,7 @@ public sealed class AppClient(Target target, Wire wire, int maxConnections)
     public async Task<(IReadOnlyList<Participant> SignedIn, long FirstId, long LastId)> ParticipantsAsync(int count, int signIn, CancellationToken ct)
     {
         var unit = await UnitIdAsync(ct);
-        var firstPhone = "09" + Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
+        var firstPhone = "091" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
         using (var response = await Http.PostAsJsonAsync("/api/participants/register", new
         {
             fullName = "Nguyễn Văn Tải",
@@ -90,12 +94,12 @@ public sealed class AppClient(Target target, Wire wire, int maxConnections)
         await using var connection = new NpgsqlConnection(target.Postgres);
         await connection.OpenAsync(ct);
         var hash = await connection.QuerySingleAsync<string>(new CommandDefinition("SELECT password_hash FROM participants WHERE phone = @firstPhone", new { firstPhone }, cancellationToken: ct));
-        // Phones 05xxxxxxxx from a random base, so several runs on one database do not collide.
-        var start = Random.Shared.Next(0, 90_000_000 - count);
+        // Phones 032xxxxxxx–039xxxxxxx (prefixes in use) from a random base, so runs on one database do not collide.
+        var start = Random.Shared.Next(20_000_000, 99_999_999 - count);
         var ids = (await connection.QueryAsync<long>(new CommandDefinition("""
             WITH p AS (
                 INSERT INTO participants (phone, full_name, date_of_birth, unit_id, participant_type, password_hash, created_at, updated_at)
-                SELECT '05' || lpad((@start + i)::text, 8, '0'), 'Người thi tải ' || i, date '1990-01-01' + (i % 9000), u.ids[1 + i % cardinality(u.ids)],
+                SELECT '03' || lpad((@start + i)::text, 8, '0'), 'Người thi tải ' || i, date '1990-01-01' + (i % 9000), u.ids[1 + i % cardinality(u.ids)],
                        'citizen', @hash, now(), now()
                 FROM generate_series(1, @count) AS i, (SELECT array_agg(id) AS ids FROM units) AS u
                 RETURNING id

@@ -130,7 +130,7 @@ public static class Engine
                         {
                             var copyStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                             var copy = closedCopies.Count;
-                            closedCopies.Add((copyStop, Task.Run(() => CopyLoopAsync(scenario, stats, copy, copyStop.Token), CancellationToken.None)));
+                            closedCopies.Add((copyStop, Task.Run(() => CopyLoopAsync(scenario, stats, copy, copyStop.Token, stop.Token), CancellationToken.None)));
                         }
                         while (closedCopies.Count > want)
                         {
@@ -226,12 +226,13 @@ public static class Engine
         return new Outcome(stats, window, scenario.WarmUp, offered, peak);
     }
 
-    private static async Task CopyLoopAsync(Scenario scenario, ScenarioStats stats, int copy, CancellationToken ct)
+    /// <summary>A closed-model copy: stopping it lets the iteration under way finish, so no answer is cut off after the server took it.</summary>
+    private static async Task CopyLoopAsync(Scenario scenario, ScenarioStats stats, int copy, CancellationToken stopLooping, CancellationToken abort)
     {
         long n = 0;
-        while (!ct.IsCancellationRequested && Interlocked.Read(ref stats.Started) < MaxIterations)
+        while (!stopLooping.IsCancellationRequested && Interlocked.Read(ref stats.Started) < MaxIterations)
         {
-            await RunIterationAsync(scenario, stats, Stopwatch.GetTimestamp(), copy, n++, ct);
+            await RunIterationAsync(scenario, stats, Stopwatch.GetTimestamp(), copy, n++, abort);
         }
     }
 

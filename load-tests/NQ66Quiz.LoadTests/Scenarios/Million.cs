@@ -34,7 +34,7 @@ public sealed class Million(AppClient app, int entries, int readers)
         await using var tx = await c.BeginTransactionAsync(ct);
         // Opened two days ago so every submission second fits the live board's layout (seconds since opening ≥ 0).
         await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE contest_rounds SET opens_at = now() - interval '2 days' WHERE id = @RoundId", new { RoundId }, tx, cancellationToken: ct));
+            "UPDATE contest_rounds SET opens_at = @now - interval '2 days' WHERE id = @RoundId", new { RoundId, now = app.Target.Now }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO round_entries (round_id, participant_id, unit_id, attempts_used)
             SELECT @RoundId, p.id, p.unit_id, 1 FROM participants p WHERE p.id BETWEEN @first AND @last
@@ -44,10 +44,10 @@ public sealed class Million(AppClient app, int entries, int readers)
             SELECT @RoundId, e.participant_id, 1, 'submitted', s.started, s.started + interval '60 minutes', s.started + s.d * interval '1 millisecond', s.d,
                    (hashtext(e.participant_id::text) & 2147483647) % 21, 20, (hashtext('p' || e.participant_id) & 2147483647) % 200000
             FROM round_entries e,
-                 LATERAL (SELECT now() - interval '2 days' + ((e.participant_id % 150000) * interval '1 second') AS started,
+                 LATERAL (SELECT @now - interval '2 days' + ((e.participant_id % 150000) * interval '1 second') AS started,
                                  60000 + (hashtext('d' || e.participant_id) & 2147483647) % 3000000 AS d) s
             WHERE e.round_id = @RoundId
-            """, new { RoundId }, tx, cancellationToken: ct, commandTimeout: 900));
+            """, new { RoundId, now = app.Target.Now }, tx, cancellationToken: ct, commandTimeout: 900));
         await c.ExecuteAsync(new CommandDefinition("""
             UPDATE round_entries e SET best_attempt_id = a.id
             FROM attempts a WHERE a.round_id = @RoundId AND e.round_id = @RoundId AND a.participant_id = e.participant_id
@@ -136,8 +136,8 @@ public sealed class Million(AppClient app, int entries, int readers)
                 await EnsureAsync(ct);
                 await using var c = new NpgsqlConnection(app.Target.Postgres);
                 // Past closing time plus the 10 s grace, so the close is allowed now.
-                await c.ExecuteAsync(new CommandDefinition("UPDATE contest_rounds SET closes_at = now() - interval '11 seconds' WHERE id = @RoundId",
-                    new { RoundId }, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition("UPDATE contest_rounds SET closes_at = @now - interval '11 seconds' WHERE id = @RoundId",
+                    new { RoundId, now = app.Target.Now }, cancellationToken: ct));
             },
             Run = async ctx => await ctx.StepAsync("close", async ct =>
             {
