@@ -157,7 +157,6 @@ internal static class Cli
             Players = Int("--players", file?.Players, 10_000),
             Questions = Int("--questions", file?.Questions, 5),
             CopyRows = Int("--copy-rows", null, 1_000_000),
-            LiveRoundCode = values.GetValueOrDefault("--live-verify-sql"),
             Thresholds = thresholds,
             OutputFolder = values.GetValueOrDefault("--out") ?? "load-tests/results",
             ReportName = values.GetValueOrDefault("--name"),

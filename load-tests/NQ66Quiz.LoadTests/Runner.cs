@@ -23,7 +23,6 @@ public sealed record RunOptions
     public int Players { get; init; } = 10_000;
     public int Questions { get; init; } = 5;
     public int CopyRows { get; init; } = 1_000_000;
-    public string? LiveRoundCode { get; init; }
     public List<string> Thresholds { get; init; } = [];
     public string OutputFolder { get; init; } = "load-tests/results";
     public string? ReportName { get; init; }
@@ -85,8 +84,8 @@ public static class Runner
                     plan.Add([million.Close()]);
                     break;
                 case "live-round":
-                    plan.Add([LiveRound.Create(app, wire, o.Players, o.Questions, TimeSpan.FromSeconds(5), "spread", o.LiveRoundCode)]);
-                    plan.Add([LiveRound.Create(app, wire, o.Players, o.Questions, TimeSpan.FromMilliseconds(100), "burst", o.LiveRoundCode)]);
+                    plan.Add([LiveRound.Create(app, wire, o.Players, o.Questions, TimeSpan.FromSeconds(5), "spread")]);
+                    plan.Add([LiveRound.Create(app, wire, o.Players, o.Questions, TimeSpan.FromMilliseconds(100), "burst")]);
                     break;
             }
         }

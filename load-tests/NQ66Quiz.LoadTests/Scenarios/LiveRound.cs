@@ -21,13 +21,14 @@ public static class LiveRound
     public const string OrganizerApi = "/api/organizer/live-rounds";
     public const int TimeLimitSeconds = 10;
 
-    public static Scenario Create(AppClient app, Wire wire, int players, int questions, TimeSpan window, string label, string? verifySql)
+    public static Scenario Create(AppClient app, Wire wire, int players, int questions, TimeSpan window, string label)
     {
         HubSwarm? swarm = null;
         HubConnection? host = null;
         long roundId = 0;
         var optionOf = new ConcurrentDictionary<(int Player, int Question), int>();
         var acked = new ConcurrentBag<(int Player, int Question)>();
+        var playerIds = new long[players];
         var closedAt = new ConcurrentDictionary<int, long>();
         Scenario? scenario = null;
         scenario = new Scenario
@@ -76,6 +77,7 @@ public static class LiveRound
                     {
                         throw new InvalidOperationException("join refused: " + joined.GetProperty("error").GetString() + " " + joined.GetProperty("message").GetString());
                     }
+                    playerIds[i] = joined.GetProperty("playerId").GetInt64();
                 }, ct);
                 await Task.Delay(1000, ct);
                 var after = app.Target.ServerPids.Sum(HubSwarm.RssKiB);
@@ -130,18 +132,22 @@ public static class LiveRound
             },
             Verify = async ct =>
             {
-                var checks = new Dictionary<string, double>(StringComparer.Ordinal) { ["acked_answers"] = acked.Count };
-                if (verifySql is null)
-                {
-                    return checks;
-                }
                 await using var c = new NpgsqlConnection(app.Target.Postgres);
-                // stored: answers recorded for the round; distinct: distinct (player, question) among them.
-                var row = await c.QuerySingleAsync<(long Stored, long Distinct)>(new CommandDefinition(verifySql, new { roundId }, cancellationToken: ct));
-                checks["stored_answers"] = row.Stored;
-                checks["lost_answers"] = Math.Max(0, acked.Count - row.Distinct);
-                checks["duplicate_answers"] = row.Stored - row.Distinct;
-                return checks;
+                var pairs = acked.ToArray();
+                var stored = await c.QuerySingleAsync<(long Stored, long Distinct, long AckedFound)>(new CommandDefinition("""
+                    SELECT (SELECT count(*) FROM live_answers WHERE round_id = @roundId) AS stored,
+                           (SELECT count(DISTINCT (number, player_id)) FROM live_answers WHERE round_id = @roundId) AS distinct,
+                           (SELECT count(*) FROM unnest(@players, @numbers) AS k(player_id, number)
+                            JOIN live_answers a ON a.round_id = @roundId AND a.player_id = k.player_id AND a.number = k.number) AS acked_found
+                    """, new { roundId, players = pairs.Select(p => playerIds[p.Player]).ToArray(), numbers = pairs.Select(p => (short)p.Question).ToArray() },
+                    cancellationToken: ct));
+                return new Dictionary<string, double>(StringComparer.Ordinal)
+                {
+                    ["acked_answers"] = pairs.Length,
+                    ["stored_answers"] = stored.Stored,
+                    ["lost_answers"] = pairs.Length - stored.AckedFound,
+                    ["duplicate_answers"] = stored.Stored - stored.Distinct,
+                };
             },
             Clean = async () =>
             {
