@@ -137,4 +137,36 @@ public sealed class BankParserTests
         Assert.Equal("/hoc/nhiem-vu-7", questions["mau-kh-002"].StudyPath);
         Assert.Equal("/hoc/ke-hoach-ha-noi", questions["mau-kh-001"].StudyPath);
     }
+
+    private static string WithForm(string formLine) =>
+        $"## q-1\n\n```yaml\ntopic: chung\ndifficulty: easy\nkind: single\n{formLine}```\n\nMột phường nhận được đơn?\n\n- [ ] Một\n- [x] Hai\n\n### Giải thích\n\nĐáp án là hai.\n\n### Nguồn\n\nNguồn\n";
+
+    [Fact]
+    public void Form_is_recall_unless_the_question_says_scenario_and_the_canonical_text_keeps_it()
+    {
+        var recall = Assert.Single(BankCheck.CheckText("a.md", WithForm("")).Questions);
+        var scenario = Assert.Single(BankCheck.CheckText("a.md", WithForm("form: scenario\n")).Questions);
+        var fromFrontMatter = Assert.Single(BankCheck.CheckText("a.md", "---\nform: scenario\n---\n\n" + WithForm("")).Questions);
+
+        Assert.Equal("recall", recall.Form);
+        Assert.Equal("scenario", scenario.Form);
+        Assert.Equal("scenario", fromFrontMatter.Form);
+        // Writing the default changes nothing, so no recall question gets a new version when 'form' is added.
+        Assert.Equal(BankMarkdown.ContentHash(recall), BankMarkdown.ContentHash(Assert.Single(BankCheck.CheckText("a.md", WithForm("form: recall\n")).Questions)));
+        Assert.NotEqual(BankMarkdown.ContentHash(recall), BankMarkdown.ContentHash(scenario));
+        var reread = Assert.Single(BankCheck.CheckText("b.md", BankMarkdown.Canonical(scenario)).Questions);
+        Assert.Equal("scenario", reread.Form);
+        Assert.True(reread.SameContent(scenario));
+    }
+
+    [Fact]
+    public void An_unknown_form_is_an_error_that_names_the_allowed_values()
+    {
+        var result = BankCheck.CheckText("a.md", WithForm("form: tinh-huong\n"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(7, error.Line);
+        Assert.Contains("form 'tinh-huong' không có", error.Message, StringComparison.Ordinal);
+        Assert.Contains("scenario", error.Message, StringComparison.Ordinal);
+    }
 }

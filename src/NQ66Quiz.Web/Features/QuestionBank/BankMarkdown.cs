@@ -131,7 +131,13 @@ public static partial class BankMarkdown
             sb.Append("topic: ").Append(YamlList(q.Topics)).Append('\n');
         }
         sb.Append("difficulty: ").Append(q.Difficulty).Append('\n');
-        sb.Append("kind: ").Append(q.Kind).Append("\n```\n\n");
+        sb.Append("kind: ").Append(q.Kind).Append('\n');
+        // The default is left out so that a recall question keeps the content hash it had before 'form' existed.
+        if (q.Form != BankVocabulary.FormRecall)
+        {
+            sb.Append("form: ").Append(q.Form).Append('\n');
+        }
+        sb.Append("```\n\n");
         sb.Append(q.StemMd).Append("\n\n");
         foreach (var option in q.Options)
         {

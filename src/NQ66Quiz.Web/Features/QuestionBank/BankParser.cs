@@ -320,6 +320,9 @@ public static partial class BankParser
                     case BankVocabulary.KeyKind:
                         meta.Kind = Word(key, value, firstLine, MetaValues.Kind);
                         break;
+                    case BankVocabulary.KeyForm:
+                        meta.Form = Word(key, value, firstLine, MetaValues.Form);
+                        break;
                 }
             }
             return meta;
@@ -371,7 +374,7 @@ public static partial class BankParser
         {
             if (node is not YamlScalarNode scalar || string.IsNullOrWhiteSpace(scalar.Value))
             {
-                Error(At(node, firstLine), $"{key} cần đúng một giá trị, ví dụ '{key}: {(key == BankVocabulary.KeyKind ? "single" : "easy")}'.");
+                Error(At(node, firstLine), $"{key} cần đúng một giá trị, ví dụ '{key}: {key switch { BankVocabulary.KeyKind => "single", BankVocabulary.KeyForm => "scenario", _ => "easy" }}'.");
                 return null;
             }
             var raw = scalar.Value.Trim();
@@ -437,6 +440,7 @@ public static partial class BankParser
                 Source: d.Source.Text(text))
             {
                 SourceFile = sourceFile,
+                Form = own.Form ?? _defaults.Form ?? BankVocabulary.FormRecall,
                 Positions = new QuestionPositions(file, d.Heading, keys, d.Stem.First ?? d.OptionsPos ?? d.Heading, d.OptionsPos ?? d.Heading,
                     d.OptionLines, d.Explanation.Heading ?? d.Heading, d.Source.Heading ?? d.Heading)
                 {

@@ -38,6 +38,10 @@ public static class MetaValues
         BankVocabulary.Kinds.Contains(raw, StringComparer.Ordinal) ? null
             : $"kind '{raw}' không có; dùng single (đúng một đáp án đúng) hoặc multiple (từ hai đáp án đúng trở lên).";
 
+    public static string? Form(string raw) =>
+        BankVocabulary.Forms.Contains(raw, StringComparer.Ordinal) ? null
+            : $"form '{raw}' không có; dùng recall (câu hỏi ghi nhớ, mặc định) hoặc scenario (câu hỏi tình huống).";
+
     public static string DuplicateInList(string key, string value) =>
         $"{key} có '{value}' hai lần; mỗi giá trị chỉ ghi một lần.";
 }
@@ -50,6 +54,7 @@ internal sealed class Meta
     public List<string>? Topics { get; set; }
     public string? Difficulty { get; set; }
     public string? Kind { get; set; }
+    public string? Form { get; set; }
     public Dictionary<string, Pos> Positions { get; } = new(StringComparer.Ordinal);
     public bool Unreadable { get; set; }
 

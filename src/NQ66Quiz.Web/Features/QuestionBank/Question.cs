@@ -22,6 +22,9 @@ public sealed record ParsedQuestion(
     /// <summary>Where each part was written, for messages; not part of the question's content.</summary>
     public QuestionPositions Positions { get; init; } = QuestionPositions.Unknown;
 
+    /// <summary><c>recall</c> (the default) or <c>scenario</c>; part of the content, see <see cref="BankVocabulary.Forms"/>.</summary>
+    public string Form { get; init; } = BankVocabulary.FormRecall;
+
     /// <summary>The file it came from, relative to the bank folder (e.g. <c>questions/chung.md</c>), if any.</summary>
     public string? SourceFile { get; init; }
 
@@ -90,7 +93,8 @@ public static class BankVocabulary
     public const string KeyTopic = "topic";
     public const string KeyDifficulty = "difficulty";
     public const string KeyKind = "kind";
-    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind];
+    public const string KeyForm = "form";
+    public static readonly string[] Keys = [KeyViewpoint, KeyTask, KeyTopic, KeyDifficulty, KeyKind, KeyForm];
 
     public const int ViewpointCount = 5;
     public const int TaskCount = 7;
@@ -105,6 +109,12 @@ public static class BankVocabulary
     public const string KindSingle = "single";
     public const string KindMultiple = "multiple";
     public static readonly string[] Kinds = [KindSingle, KindMultiple];
+
+    // A recall question asks for a phrase of the resolution; a scenario puts a real case (a ward, a department, a
+    // resident) and asks which viewpoint or task applies. Recall is the default, so older files need no change.
+    public const string FormRecall = "recall";
+    public const string FormScenario = "scenario";
+    public static readonly string[] Forms = [FormRecall, FormScenario];
 
     public const int MinOptions = 2;
     public const int MaxOptions = 6;
