@@ -110,7 +110,8 @@ public static partial class Thresholds
                 continue;
             }
             var step = s.Steps.FirstOrDefault(x => x.Name == lhs[..^(metric.Length + 1)]);
-            if (step is null)
+            // No success, no latency or rate: a step that never succeeded must not pass "p99 <= x" with a zero.
+            if (step is null || (step.Ok == 0 && metric is not ("ok" or "failed" or "timeouts" or "errors")))
             {
                 return null;
             }

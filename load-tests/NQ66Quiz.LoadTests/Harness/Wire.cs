@@ -104,7 +104,8 @@ public sealed class Wire
                 return new CountingStream(new NetworkStream(socket, ownsSocket: true), this);
             },
         };
-        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        // Steps have their own timeouts (10 s, minutes for the one-shot ones); the client's own must not cut them short.
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(20) };
     }
 
     private sealed class CountingStream(Stream inner, Wire wire) : Stream
