@@ -204,6 +204,18 @@ public sealed class BaselineProcess : IDisposable
         info.ArgumentList.Add("--port");
         info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the baseline server");
+        // Should the harness die without disposing it, the baseline server must not outlive it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                process.Kill(true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        };
         var url = new Uri($"http://127.0.0.1:{port}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 100; i++)
@@ -215,8 +227,9 @@ public sealed class BaselineProcess : IDisposable
                     return new BaselineProcess(process, url);
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet (or a busy machine answering slowly): ask again.
                 await Task.Delay(200, ct);
             }
         }
