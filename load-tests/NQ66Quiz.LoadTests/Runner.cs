@@ -94,6 +94,46 @@ public static class Runner
         var reports = new List<ScenarioReport>();
         foreach (var group in plan)
         {
+            try
+            {
+                await RunGroupAsync(group, o, wire, metrics, reports, output, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // One scenario that cannot run must not lose the others' figures: it is reported as failed.
+                await output.WriteLineAsync($"[{string.Join(", ", group.Select(s => s.Name))}] failed: {e.GetType().Name}: {e.Message}");
+                foreach (var s in group.Where(s => reports.All(r => r.Name != s.Name)))
+                {
+                    reports.Add(new ScenarioReport(s.Name, s.Description + $" **Did not complete: {e.GetType().Name}: {e.Message}**", [.. s.Load.Select(l => l.ToString())],
+                        0, 0, 0, 0, 0, 0, 0, 0, [], new Dictionary<string, double>(StringComparer.Ordinal) { ["completed"] = 0 },
+                        new Dictionary<string, double>(s.Facts, StringComparer.Ordinal), new WireFacts(0, 0, 0, 0, 0, 0, 0), [], new Dictionary<string, double>(StringComparer.Ordinal)));
+                    if (s.Clean is not null)
+                    {
+                        try
+                        {
+                            await s.Clean();
+                        }
+                        catch (Exception cleanError)
+                        {
+                            await output.WriteLineAsync($"[{s.Name}] clean-up failed too: {cleanError.Message}");
+                        }
+                    }
+                }
+            }
+        }
+        reports = [.. reports.Select(r => r with { Ratios = Ratios(r, reports, plan.SelectMany(g => g).First(s => s.Name == r.Name)) })];
+        var report = new RunReport(o.Command, startedAt, MachineFacts.Now(sharesHost: true), reports, Harness.Thresholds.Evaluate(o.Thresholds, reports));
+        await output.WriteLineAsync(ReportWriter.Console(report));
+        var name = o.ReportName ?? $"{string.Join("+", names)}-{startedAt:yyyyMMdd-HHmmss}";
+        var path = await ReportWriter.WriteAsync(report, o.OutputFolder, name);
+        await output.WriteLineAsync($"report: {path} (and .json beside it)");
+        return report;
+    }
+
+    private static async Task RunGroupAsync(List<Scenario> group, RunOptions o, Wire wire, Prometheus metrics, List<ScenarioReport> reports, TextWriter output,
+        CancellationToken ct)
+    {
+        {
             foreach (var s in group.Where(s => s.Init is not null))
             {
                 await output.WriteLineAsync($"[{s.Name}] preparing");
@@ -124,13 +164,6 @@ public static class Runner
                     [], i == 0 ? server : new Dictionary<string, double>(StringComparer.Ordinal)));
             }
         }
-        reports = [.. reports.Select(r => r with { Ratios = Ratios(r, reports, plan.SelectMany(g => g).First(s => s.Name == r.Name)) })];
-        var report = new RunReport(o.Command, startedAt, MachineFacts.Now(sharesHost: true), reports, Harness.Thresholds.Evaluate(o.Thresholds, reports));
-        await output.WriteLineAsync(ReportWriter.Console(report));
-        var name = o.ReportName ?? $"{string.Join("+", names)}-{startedAt:yyyyMMdd-HHmmss}";
-        var path = await ReportWriter.WriteAsync(report, o.OutputFolder, name);
-        await output.WriteLineAsync($"report: {path} (and .json beside it)");
-        return report;
     }
 
     private static LoadSimulation Quarter(LoadSimulation l) => l switch

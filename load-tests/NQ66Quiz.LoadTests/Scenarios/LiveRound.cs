@@ -60,7 +60,7 @@ public static class LiveRound
                 var opened = await app.PostJsonAsync<JsonElement>($"{OrganizerApi}/{roundId}/open", new { }, app.OrganizerCookie, ct);
                 var pin = opened.GetProperty("pin").GetString()!;
                 swarm = new HubSwarm(wire, new Uri(app.Target.App, PlayerHub), _ => null);
-                host = swarm.Build(app.OrganizerCookie);
+                host = new HubSwarm(wire, new Uri(app.Target.App, HostHub), _ => null).Build(app.OrganizerCookie);
                 host.On<JsonElement>("QuestionClosed", r => closedAt.TryAdd(r.GetProperty("question").GetInt32(), Stopwatch.GetTimestamp()));
                 await host.StartAsync(ct);
                 await host.InvokeAsync<JsonElement>("Watch", roundId, ct);
