@@ -17,6 +17,9 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
 // Platform: options, PostgreSQL (Npgsql + Dapper), Redis, TimeProvider, auth, ProblemDetails, health, OpenAPI.
 builder.AddPlatform();
 
+// Meters for operators: Prometheus scrape at /metrics (loopback only), OTLP where configured.
+builder.AddTelemetry();
+
 // Features, one line each (Features/<Feature>/).
 builder.Services.AddOrganizers();                        // ban tổ chức: accounts, roles, unit scope, audit log
 builder.Services.AddUnits();                             // đơn vị: directory and search
@@ -38,6 +41,8 @@ if (CommandLine.IsVerb(args))
     return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+// The metrics scrape answers before anything else.
+app.UseTelemetry();
 // Errors in Vietnamese (the /loi page for browsers, ProblemDetails for /api) and request body limits; static files.
 app.UseErrorResponses();
 app.UseStaticFiles();

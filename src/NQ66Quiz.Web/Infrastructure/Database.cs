@@ -12,9 +12,18 @@ public static class Database
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         UtcTimestampHandler.Register();
         // Built from the validated options when first needed, so tests and operators can override it late.
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Postgres)
-            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-            .Build());
+        services.AddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<ConnectionOptions>>().Value.Postgres);
+            // The hot statements (answer saves, submits, starts) are prepared once per connection instead of parsed and
+            // planned on every call; an operator's own Max Auto Prepare setting wins.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
+            }
+            return builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>()).Build();
+        });
         services.AddSingleton<Migrator>();
         return services;
     }

@@ -17,7 +17,7 @@ public sealed record SavedAnswer(int Position, int[] Choices, DateTimeOffset Sav
 /// Saving answers while the attempt runs. The response is sent only after PostgreSQL has committed the answer, so an
 /// acknowledged answer survives a crash of the app node (kill -9) or of the phone.
 /// </summary>
-public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ContestOptions> options)
+public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ContestOptions> options, PaperShapes shapes, AnswerCommitter committer)
 {
     private sealed class QuestionState
     {
@@ -29,9 +29,49 @@ public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clo
         public string? Kind { get; init; }
     }
 
+    /// <summary>
+    /// The fast path: the paper from this node's memory, the answer checked against it, one statement through the
+    /// group commit. Anything that refuses the answer is re-checked against PostgreSQL, so the messages are the same
+    /// as reading the attempt first would give.
+    /// </summary>
     public async Task<Outcome<SavedAnswer>> SaveAsync(long participantId, long attemptId, AnswerRequest answer, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
+        for (var fresh = false; ; fresh = true)
+        {
+            if (fresh)
+            {
+                shapes.Forget(attemptId);
+            }
+            var shape = await shapes.GetAsync(attemptId, ct);
+            if (shape is null || shape.ParticipantId != participantId || !Scoring.InTime(shape.Deadline, options.Value.Grace, now)
+                || !shape.Questions.TryGetValue(answer.Position, out var question))
+            {
+                if (fresh || shape is null)
+                {
+                    return await RefusedAsync(participantId, attemptId, answer, now, ct);
+                }
+                continue;
+            }
+            var (optionIds, error) = Scoring.ToOptionIds(answer.Choices, question.Order, question.Kind, answer.Position);
+            if (error is not null)
+            {
+                return await RefusedAsync(participantId, attemptId, answer, now, ct);
+            }
+            if (await committer.SaveAsync(attemptId, shape.PaperKey, participantId, answer.Position, optionIds!, now, ct))
+            {
+                return new Outcome<SavedAnswer>.Ok(new SavedAnswer(answer.Position, Scoring.ToDisplay(optionIds, question.Order), now));
+            }
+            if (fresh)
+            {
+                return await RefusedAsync(participantId, attemptId, answer, now, ct);
+            }
+        }
+    }
+
+    /// <summary>The slow path, for answers that are not saved: reads the attempt and says why, as the participant needs to hear it.</summary>
+    private async Task<Outcome<SavedAnswer>> RefusedAsync(long participantId, long attemptId, AnswerRequest answer, DateTimeOffset now, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var state = await connection.QuerySingleOrDefaultAsync<QuestionState>(new CommandDefinition("""
             SELECT a.participant_id, a.status, a.deadline_at, a.question_count, aq.option_order, v.kind
@@ -48,15 +88,12 @@ public sealed class AttemptAnswers(NpgsqlDataSource dataSource, TimeProvider clo
         {
             return Outcome<SavedAnswer>.NotFound($"Lượt thi này không có câu số {answer.Position} (chỉ có câu 1 đến {state.QuestionCount}).");
         }
-        var (optionIds, error) = Scoring.ToOptionIds(answer.Choices, state.OptionOrder, state.Kind!, answer.Position);
+        var (_, error) = Scoring.ToOptionIds(answer.Choices, state.OptionOrder, state.Kind!, answer.Position);
         if (error is not null)
         {
             return Outcome<SavedAnswer>.Invalid(error);
         }
-        var saved = await SaveAsync(connection, null, attemptId, answer.Position, optionIds!, now, ct);
-        return saved
-            ? new Outcome<SavedAnswer>.Ok(new SavedAnswer(answer.Position, Scoring.ToDisplay(optionIds, state.OptionOrder), now))
-            : Outcome<SavedAnswer>.Conflict("Lượt thi vừa được nộp hoặc đã hết giờ; câu trả lời này không được lưu.", $"/cuoc-thi/luot-thi/{attemptId}/ket-qua");
+        return Outcome<SavedAnswer>.Conflict("Lượt thi vừa được nộp hoặc đã hết giờ; câu trả lời này không được lưu.", $"/cuoc-thi/luot-thi/{attemptId}/ket-qua");
     }
 
     /// <summary>

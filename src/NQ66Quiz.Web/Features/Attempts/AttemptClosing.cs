@@ -74,24 +74,28 @@ public static class AttemptClosing
             WHERE aq.attempt_id = @Id
             """, new { attempt.Id }, tx, cancellationToken: ct))).ToList();
         var marks = rows.Select(r => (r.Position, Ok: Scoring.IsCorrect(r.Chosen, StoredOption.Parse(r.Options)))).ToList();
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE attempt_questions aq SET is_correct = m.ok
-            FROM unnest(@positions, @oks) AS m(position, ok)
-            WHERE aq.attempt_id = @Id AND aq.position = m.position
-            """, new { attempt.Id, positions = marks.Select(m => m.Position).ToArray(), oks = marks.Select(m => m.Ok).ToArray() }, tx, cancellationToken: ct));
         var score = Scoring.Score(marks.Select(m => m.Ok));
         var duration = Ranking.DurationMs(attempt.StartedAt, submittedAt, attempt.TimeLimitSeconds);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE attempts SET status = @status, submitted_at = @submittedAt, duration_ms = @duration, score = @score
-            WHERE id = @Id AND status = 'in_progress'
-            """, new { attempt.Id, status, submittedAt, duration, score }, tx, cancellationToken: ct));
-        var outcome = new AttemptOutcome(attempt.Id, score, duration, submittedAt);
-
+        // One round trip: the marks, the attempt's close and the current best. The best is read from the statement's
+        // snapshot, before this attempt closes, which is what it is compared with (an open attempt is never the best).
         var best = await connection.QuerySingleAsync<BestRow>(new CommandDefinition("""
+            WITH marked AS (
+                UPDATE attempt_questions aq SET is_correct = m.ok
+                FROM unnest(@positions, @oks) AS m(position, ok)
+                WHERE aq.attempt_id = @Id AND aq.position = m.position
+            ), closed AS (
+                UPDATE attempts SET status = @status, submitted_at = @submittedAt, duration_ms = @duration, score = @score
+                WHERE id = @Id AND status = 'in_progress'
+            )
             SELECT e.unit_id, b.id AS best_id, b.score, b.duration_ms, b.submitted_at
             FROM round_entries e LEFT JOIN attempts b ON b.id = e.best_attempt_id
             WHERE e.round_id = @RoundId AND e.participant_id = @ParticipantId
-            """, new { attempt.RoundId, attempt.ParticipantId }, tx, cancellationToken: ct));
+            """, new
+        {
+            attempt.Id, attempt.RoundId, attempt.ParticipantId, status, submittedAt, duration, score,
+            positions = marks.Select(m => m.Position).ToArray(), oks = marks.Select(m => m.Ok).ToArray(),
+        }, tx, cancellationToken: ct));
+        var outcome = new AttemptOutcome(attempt.Id, score, duration, submittedAt);
         var current = best.BestId is { } id ? new AttemptOutcome(id, best.Score!.Value, best.DurationMs!.Value, best.SubmittedAt!.Value) : null;
         if (!Ranking.IsBetter(outcome, current))
         {

@@ -15,7 +15,7 @@ public sealed record StartedAttempt(long AttemptId, bool Resumed);
 /// so the attempt count read, the new attempt and the count increment happen as one step even when a phone sends
 /// "Vào thi" several times at once; the database's own trigger and unique number are the backstop.
 /// </summary>
-public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options)
+public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options, BankSnapshot bank)
 {
     private sealed class EligibilityRow
     {
@@ -100,7 +100,7 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
                 + "Lượt thi có kết quả tốt nhất được tính.");
         }
 
-        var paper = Blueprint.Draw(round.Blueprint, await ContestStore.LoadBankAsync(connection, tx, ct), Random.Shared);
+        var paper = Blueprint.Draw(round.Blueprint, await bank.GetAsync(connection, tx, ct), Random.Shared);
         if (paper is null)
         {
             return Outcome<StartedAttempt>.Conflict("Tuần thi chưa đủ câu hỏi để tạo đề; Ban tổ chức đã được báo, mời bạn quay lại sau.");

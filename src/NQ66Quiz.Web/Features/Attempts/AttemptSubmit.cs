@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.Attempts;
 
@@ -86,6 +87,7 @@ public sealed class AttemptSubmit(NpgsqlDataSource dataSource, TimeProvider cloc
         }
         var (_, best) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Submitted, now, ct);
         await tx.CommitAsync(ct);
+        Telemetry.AttemptsSubmitted.Add(1);
         await boards.RecordAsync(best is null ? [] : [best]);
         return new Outcome<AttemptResult>.Ok((await queries.ResultAsync(participantId, attemptId, ct))!);
     }

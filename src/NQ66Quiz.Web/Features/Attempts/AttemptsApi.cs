@@ -14,6 +14,11 @@ public static class AttemptsApi
     public static IServiceCollection AddAttempts(this IServiceCollection services)
     {
         services.AddSingleton<AttemptStart>();
+        services.AddSingleton<PaperShapes>();
+        services.AddSingleton<BankSnapshot>();
+        // Answer saves are group-committed: one transaction per batch, each save acknowledged after it.
+        services.AddSingleton<AnswerCommitter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnswerCommitter>());
         services.AddSingleton<AttemptAnswers>();
         services.AddSingleton<AttemptSubmit>();
         services.AddSingleton<AttemptQueries>();

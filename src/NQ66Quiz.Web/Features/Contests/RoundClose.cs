@@ -25,6 +25,8 @@ public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, 
         WHERE e.round_id = @roundId
         """;
 
+    private const int LongCommandSeconds = 600;
+
     private sealed record RoundState(DateTime? ClosedAt, DateTime? ResultsPublishedAt);
 
     public async Task<int> CloseDueAsync(CancellationToken ct = default)
@@ -92,6 +94,8 @@ public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, 
                 // Another node is closing it, or did, or it was published meanwhile.
                 return new SetupResult<RoundView>.Refused("Tuần thi đang được tổng hợp hoặc đã công bố kết quả.");
             }
+            // A round of a million entries sorts and inserts a million rows here: in memory, and past the 30 s default.
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL work_mem = '256MB'", transaction: tx, cancellationToken: ct));
             var stillOpen = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT count(*) FROM attempts WHERE round_id = @roundId AND status = 'in_progress'", new { roundId }, tx, cancellationToken: ct));
             if (stillOpen > 0)
@@ -101,9 +105,10 @@ public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, 
             var actual = await connection.ExecuteScalarAsync<long>(new CommandDefinition(round.PredictionKind == PredictionKinds.Entries
                 ? "SELECT count(*) FROM attempts WHERE round_id = @roundId AND status <> 'in_progress'"
                 : "SELECT count(DISTINCT participant_id) FROM attempts WHERE round_id = @roundId AND status <> 'in_progress' AND " + Scoring.IsPerfectSql,
-                new { roundId }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM round_results WHERE round_id = @roundId", new { roundId }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(RankingSql, new { roundId, actual }, tx, cancellationToken: ct));
+                new { roundId }, tx, cancellationToken: ct, commandTimeout: LongCommandSeconds));
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM round_results WHERE round_id = @roundId", new { roundId }, tx, cancellationToken: ct,
+                commandTimeout: LongCommandSeconds));
+            await connection.ExecuteAsync(new CommandDefinition(RankingSql, new { roundId, actual }, tx, cancellationToken: ct, commandTimeout: LongCommandSeconds));
             await AllocatePrizesAsync(connection, tx, round, ct);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE contest_rounds SET closed_at = @now, prediction_actual = @actual, updated_at = @now WHERE id = @roundId",

@@ -46,15 +46,16 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
             _ => keys.Live(roundId),
         };
         var db = redis.GetDatabase();
-        var topEntries = await db.SortedSetRangeByRankWithScoresAsync(key, 0, Math.Clamp(top, 1, MaxTop) - 1);
-        var total = await db.SortedSetLengthAsync(key);
-        long? myRank = null;
-        double? myScore = null;
-        if (me is { } id)
-        {
-            myRank = await db.SortedSetRankAsync(key, LeaderboardScore.Member(id));
-            myScore = myRank is null ? null : await db.SortedSetScoreAsync(key, LeaderboardScore.Member(id));
-        }
+        // All four reads leave together (one pipelined round trip instead of four in a row).
+        var topTask = db.SortedSetRangeByRankWithScoresAsync(key, 0, Math.Clamp(top, 1, MaxTop) - 1);
+        var totalTask = db.SortedSetLengthAsync(key);
+        var rankTask = me is { } id ? db.SortedSetRankAsync(key, LeaderboardScore.Member(id)) : Task.FromResult<long?>(null);
+        var scoreTask = me is { } mine ? db.SortedSetScoreAsync(key, LeaderboardScore.Member(mine)) : Task.FromResult<double?>(null);
+        await Task.WhenAll(topTask, totalTask, rankTask, scoreTask);
+        var topEntries = await topTask;
+        var total = await totalTask;
+        var myRank = await rankTask;
+        var myScore = myRank is null ? null : await scoreTask;
 
         var ids = topEntries.Select(e => LeaderboardScore.ParticipantOf(e.Element!)).Concat(myRank is null ? [] : [me!.Value]).Distinct().ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(ct);

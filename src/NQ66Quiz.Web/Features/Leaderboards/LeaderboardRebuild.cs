@@ -15,6 +15,7 @@ public sealed record RebuildReport(int Rounds, int LiveEntries, int FinalEntries
 public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, LeaderboardKeys keys, LeaderboardSource source, LeaderboardWriter writer)
 {
     private const int Chunk = 1000;
+    private const int PipelineWindow = 256;
 
     /// <summary>Staging keys of a rebuild that dies half-way expire by themselves; the swap makes the renamed keys persistent.</summary>
     private static readonly TimeSpan StagingLifetime = TimeSpan.FromHours(1);
@@ -51,24 +52,38 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
             ["final"] = (keys.Final(roundId), [.. results.Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]),
         };
         var units = best.Select(e => e.UnitId).Concat(results.Select(r => r.UnitId)).Distinct().ToList();
+        // One pass per list: grouping by unit, not one scan of every entry per unit (hundreds of units × a million entries).
+        var liveByUnit = best.ToLookup(e => e.UnitId);
+        var finalByUnit = results.ToLookup(r => r.UnitId);
         foreach (var unit in units)
         {
             boards[$"live:u:{unit}"] = (keys.LiveUnit(roundId, unit),
-                [.. best.Where(e => e.UnitId == unit).Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
+                [.. liveByUnit[unit].Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
             boards[$"final:u:{unit}"] = (keys.FinalUnit(roundId, unit),
-                [.. results.Where(r => r.UnitId == unit).Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]);
+                [.. finalByUnit[unit].Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]);
         }
+        // Pipelined: the chunks go out back to back and are awaited together, a window at a time, instead of one
+        // round trip per thousand members.
+        var writes = new List<Task>();
         foreach (var (name, (_, entries)) in boards)
         {
             foreach (var chunk in entries.Chunk(Chunk))
             {
-                await db.SortedSetAddAsync(keys.Staging(roundId, build, name), chunk);
+                writes.Add(db.SortedSetAddAsync(keys.Staging(roundId, build, name), chunk));
             }
             if (entries.Count > 0)
             {
-                await db.KeyExpireAsync(keys.Staging(roundId, build, name), StagingLifetime);
+                writes.Add(db.KeyExpireAsync(keys.Staging(roundId, build, name), StagingLifetime));
+            }
+            if (writes.Count >= PipelineWindow)
+            {
+                await Task.WhenAll(writes);
+                Telemetry.RedisWriteBatch.Record(writes.Count);
+                writes.Clear();
             }
         }
+        await Task.WhenAll(writes);
+        Telemetry.RedisWriteBatch.Record(writes.Count);
         if (units.Count > 0)
         {
             await db.SetAddAsync(keys.Staging(roundId, build, "units"), [.. units.Select(u => (RedisValue)u)]);

@@ -27,7 +27,8 @@ public sealed class LeaderboardSource(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<BestEntry>> BestAsync(long roundId, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<BestRow>(new CommandDefinition(BestSql + " WHERE e.round_id = @roundId", new { roundId }, cancellationToken: ct));
+        // A whole round: a million rows for a national contest, past the 30 s default on a busy server.
+        var rows = await connection.QueryAsync<BestRow>(new CommandDefinition(BestSql + " WHERE e.round_id = @roundId", new { roundId }, cancellationToken: ct, commandTimeout: 600));
         return [.. rows.Select(r => r.ToEntry())];
     }
 
@@ -45,7 +46,7 @@ public sealed class LeaderboardSource(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<FinalEntry>(new CommandDefinition(
-            "SELECT participant_id, unit_id, rank FROM round_results WHERE round_id = @roundId ORDER BY rank", new { roundId }, cancellationToken: ct))];
+            "SELECT participant_id, unit_id, rank FROM round_results WHERE round_id = @roundId ORDER BY rank", new { roundId }, cancellationToken: ct, commandTimeout: 600))];
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using NQ66Quiz.Web.Infrastructure;
 using StackExchange.Redis;
 
 namespace NQ66Quiz.Web.Features.Leaderboards;
@@ -57,6 +58,7 @@ public sealed class LeaderboardWriter(IConnectionMultiplexer redis, LeaderboardK
                 writes.Add(batch.SetAddAsync(keys.Units(e.RoundId), e.UnitId));
             }
             batch.Execute();
+            Telemetry.RedisWriteBatch.Record(writes.Count);
             var all = Task.WhenAll(writes);
             // The submission's answer must not wait on a Redis that hangs; a late write still lands (ZADD LT is monotone).
             _ = all.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

@@ -1,0 +1,125 @@
+using System.Globalization;
+
+namespace NQ66Quiz.LoadTests.Harness;
+
+/// <summary>
+/// Reads the app's Prometheus scrape endpoint before and after a scenario, so the report puts the server's own figures
+/// (answers/s, group-commit batch sizes, submits/s, ...) beside the generator's. Only the app's <c>nq66_*</c> series
+/// and a few runtime ones are kept.
+/// </summary>
+public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
+{
+    public sealed record Sample(Dictionary<string, double> Values, DateTimeOffset At);
+
+    public async Task<Sample?> ScrapeAsync(CancellationToken ct)
+    {
+        if (endpoints.Count == 0)
+        {
+            return null;
+        }
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var endpoint in endpoints)
+        {
+            string text;
+            try
+            {
+                text = await client.GetStringAsync(endpoint, ct);
+            }
+            catch (HttpRequestException)
+            {
+                continue;
+            }
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.Length == 0 || line[0] == '#')
+                {
+                    continue;
+                }
+                var space = line.LastIndexOf(' ');
+                if (space < 0)
+                {
+                    continue;
+                }
+                var name = line[..space];
+                // Drop the timestamp some exporters append.
+                var parts = line[(space + 1)..].Trim();
+                var sp = name.LastIndexOf(' ');
+                if (sp > 0 && name.Contains('}', StringComparison.Ordinal) && sp > name.LastIndexOf('}'))
+                {
+                    parts = name[(sp + 1)..];
+                    name = name[..sp];
+                }
+                if (!Keep(name) || !double.TryParse(parts, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+                {
+                    continue;
+                }
+                // Several nodes: the same series adds up.
+                values[name] = values.GetValueOrDefault(name) + v;
+            }
+        }
+        return new Sample(values, DateTimeOffset.UtcNow);
+    }
+
+    private static bool Keep(string name) =>
+        name.StartsWith("nq66_", StringComparison.Ordinal)
+        || name.StartsWith("process_runtime_dotnet_gc_collections_count", StringComparison.Ordinal)
+        || name.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal)
+        || name.StartsWith("db_client_connections_usage", StringComparison.Ordinal);
+
+    /// <summary>Counters as change per second over the run, gauges as their last value, histograms as count, mean and p99.</summary>
+    public static Dictionary<string, double> Summarise(Sample? before, Sample? after)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (before is null || after is null)
+        {
+            return result;
+        }
+        var seconds = Math.Max(0.001, (after.At - before.At).TotalSeconds);
+        double Delta(string k) => after.Values.GetValueOrDefault(k) - before.Values.GetValueOrDefault(k);
+        var histograms = after.Values.Keys.Where(k => k.Contains("_bucket", StringComparison.Ordinal))
+            .Select(k => k[..k.IndexOf("_bucket", StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var h in histograms)
+        {
+            var count = after.Values.Where(kv => kv.Key.StartsWith(h + "_count", StringComparison.Ordinal)).Sum(kv => kv.Value)
+                - before.Values.Where(kv => kv.Key.StartsWith(h + "_count", StringComparison.Ordinal)).Sum(kv => kv.Value);
+            var sum = after.Values.Where(kv => kv.Key.StartsWith(h + "_sum", StringComparison.Ordinal)).Sum(kv => kv.Value)
+                - before.Values.Where(kv => kv.Key.StartsWith(h + "_sum", StringComparison.Ordinal)).Sum(kv => kv.Value);
+            if (count <= 0)
+            {
+                continue;
+            }
+            result[h + " count"] = count;
+            result[h + " mean"] = sum / count;
+            // Bucket deltas by upper bound (summed over label sets): the p99 is the first bound holding 99 % of the count.
+            var buckets = after.Values.Where(kv => kv.Key.StartsWith(h + "_bucket", StringComparison.Ordinal))
+                .Select(kv => (Le: Le(kv.Key), Count: kv.Value - before.Values.GetValueOrDefault(kv.Key)))
+                .GroupBy(b => b.Le).Select(g => (Le: g.Key, Count: g.Sum(x => x.Count))).OrderBy(b => b.Le).ToList();
+            var p99 = buckets.FirstOrDefault(b => b.Count >= 0.99 * count);
+            if (p99.Le is > 0 and < double.PositiveInfinity)
+            {
+                result[h + " p99 (bucket bound)"] = p99.Le;
+            }
+        }
+        foreach (var (k, v) in after.Values)
+        {
+            if (k.Contains("_bucket", StringComparison.Ordinal) || histograms.Any(h => k.StartsWith(h + "_", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            var total = k.Contains("_total", StringComparison.Ordinal);
+            result[total ? k + " per s" : k] = total ? Delta(k) / seconds : v;
+        }
+        return result;
+    }
+
+    private static double Le(string key)
+    {
+        var i = key.IndexOf("le=\"", StringComparison.Ordinal);
+        if (i < 0)
+        {
+            return double.PositiveInfinity;
+        }
+        var s = key[(i + 4)..key.IndexOf('"', i + 4)];
+        return s == "+Inf" ? double.PositiveInfinity : double.Parse(s, CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,43 @@
+using Dapper;
+using Npgsql;
+using NQ66Quiz.Web.Features.Contests;
+
+namespace NQ66Quiz.Web.Features.Attempts;
+
+/// <summary>
+/// The drawable bank for starting attempts, reloaded only when it changed. Every start used to read the whole bank
+/// (thousands of rows into objects); now it reads a signature of the bank instead (one row) inside the same
+/// transaction, so a question retired, added or edited a moment ago is seen by the very next start, exactly as before.
+/// </summary>
+public sealed class BankSnapshot
+{
+    private readonly Lock _gate = new();
+    private (Signature Key, IReadOnlyList<BankQuestion> Bank)? _current;
+
+    private sealed record Signature(long Drawable, long QuestionWrites, long VersionWrites, long MaxVersionId);
+
+    public async Task<IReadOnlyList<BankQuestion>> GetAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        // xmin is the transaction that last wrote a row: any insert, edit, retirement or version switch changes the
+        // sum, even where ids are reused (a test database reseeded between tests).
+        var key = await connection.QuerySingleAsync<Signature>(new CommandDefinition("""
+            SELECT count(*) AS drawable, coalesce(sum(q.xmin::text::bigint), 0)::bigint AS question_writes,
+                   coalesce(sum(v.xmin::text::bigint), 0)::bigint AS version_writes, coalesce(max(v.id), 0) AS max_version_id
+            FROM questions q JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
+            WHERE q.retired_at IS NULL
+            """, transaction: tx, cancellationToken: ct));
+        lock (_gate)
+        {
+            if (_current is { } c && c.Key == key)
+            {
+                return c.Bank;
+            }
+        }
+        var bank = await ContestStore.LoadBankAsync(connection, tx, ct);
+        lock (_gate)
+        {
+            _current = (key, bank);
+        }
+        return bank;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Npgsql;
+using OpenTelemetry.Metrics;
+
+namespace NQ66Quiz.Web.Infrastructure;
+
+/// <summary>
+/// What operators see under load: the app's own meters (below), ASP.NET Core, the .NET runtime and Npgsql, scraped by
+/// Prometheus at <c>/metrics</c> (loopback callers only; put a scraper beside each node) and pushed over OTLP when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The load harness reads the same endpoint for its report.
+/// </summary>
+public static class Telemetry
+{
+    public const string MeterName = "NQ66Quiz";
+    public const string ScrapePath = "/metrics";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Players connected to a live-round hub on this node (the live-rounds hub adds and removes).</summary>
+    public static readonly UpDownCounter<long> ConnectedPlayers = Meter.CreateUpDownCounter<long>("nq66.live.connected_players", "{player}",
+        "Players connected to a live-round hub on this node.");
+
+    /// <summary>Answers acknowledged (durable in PostgreSQL): online attempts and live rounds, by <c>kind</c>.</summary>
+    public static readonly Counter<long> AnswersAcked = Meter.CreateCounter<long>("nq66.answers.acked", "{answer}",
+        "Answers acknowledged after PostgreSQL committed them.");
+
+    public static readonly Histogram<double> AnswerAckDuration = Meter.CreateHistogram("nq66.answers.ack.duration", "ms",
+        "From an answer's arrival at the server to its acknowledgement (commit included).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500] });
+
+    public static readonly Histogram<int> GroupCommitBatch = Meter.CreateHistogram("nq66.answers.group_commit.batch_size", "{answer}",
+        "Answers written and committed by one statement of the group commit.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
+
+    public static readonly Histogram<int> RedisWriteBatch = Meter.CreateHistogram("nq66.redis.write_batch.size", "{command}",
+        "Redis commands sent in one pipelined batch (leaderboard writes).",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 3, 10, 30, 100, 300, 1000, 3000] });
+
+    public static readonly Counter<long> AttemptsSubmitted = Meter.CreateCounter<long>("nq66.attempts.submitted", "{attempt}",
+        "Attempts submitted and scored.");
+
+    static Telemetry()
+    {
+        Meter.CreateObservableGauge("nq66.process.working_set", () => Environment.WorkingSet, "By", "Resident memory of this node.");
+    }
+
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddPrometheusExporter();
+            if (otlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>The scrape endpoint answers loopback callers only: metrics name routes and load, not for the internet.</summary>
+    public static WebApplication UseTelemetry(this WebApplication app)
+    {
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            context.Request.Path == ScrapePath && context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip));
+        return app;
+    }
+}

@@ -1,0 +1,94 @@
+using NQ66Quiz.IntegrationTests.Contests;
+using NQ66Quiz.IntegrationTests.Infrastructure;
+using NQ66Quiz.LoadTests;
+using NQ66Quiz.LoadTests.Harness;
+
+namespace NQ66Quiz.IntegrationTests.LoadTests;
+
+/// <summary>
+/// A small run of every load scenario against the test app, so the harness cannot rot: each must complete its
+/// iterations without a failed step, write its report, and find in PostgreSQL everything it was told was stored.
+/// Speed is not asserted here (that is what the full runs under load-tests/results/ are for).
+/// </summary>
+public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "nq66-load-smoke-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private async Task<RunReport> RunAsync(string[] scenarios, string[] thresholds, int questions = 24, Func<RunOptions, RunOptions>? tune = null)
+    {
+        await App.LoadUnitsAsync();
+        await App.SeedQuestionsAsync(Enumerable.Range(1, questions).Select(i => new TestQuestion($"t{i:000}", Viewpoints: [1 + i % 5])));
+        var options = new RunOptions
+        {
+            Scenarios = [.. scenarios],
+            Target = new Target(App.BaseAddress, [App.BaseAddress], App.ConnectionString, AppFixture.RedisConnectionString, AppFixture.OrganizerPassword,
+                [new Uri(App.BaseAddress, "/metrics")], [Environment.ProcessId], App.Clock),
+            Copies = 4,
+            Duration = TimeSpan.FromSeconds(3),
+            WarmUp = TimeSpan.FromSeconds(1),
+            Participants = 12,
+            Entries = 2_000,
+            Readers = 10,
+            Players = 200,
+            Questions = 2,
+            CopyRows = 20_000,
+            Thresholds = [.. thresholds],
+            OutputFolder = _out,
+            ReportName = "smoke",
+            Command = "smoke " + string.Join(' ', scenarios),
+            Quiet = true,
+        };
+        var report = await Runner.RunAsync(tune is null ? options : tune(options), TextWriter.Null, CancellationToken.None);
+        Assert.True(File.Exists(Path.Combine(_out, "smoke.md")) && File.Exists(Path.Combine(_out, "smoke.json")), "report files written");
+        Assert.True(report.Failed == 0, ReportWriter.Console(report));
+        return report;
+    }
+
+    [Fact]
+    public async Task Online_attempts_store_every_acknowledged_answer_and_submission()
+    {
+        var report = await RunAsync(["online-attempts"], ["save.errors==0", "submit.errors==0", "start.errors==0",
+            "check.lost_submissions==0", "check.lost_answers==0", "check.scores_not_matching_marks==0", "submit.ok>0"]);
+        var attempts = report.Scenarios.Single(s => s.Name == "online-attempts");
+        Assert.Equal(attempts.Checks["acked_submissions"], attempts.Checks["submitted_in_round"]);
+        Assert.Contains(report.Scenarios, s => s.Name == "baseline-http" && s.Steps.Single().Ok > 0);
+        Assert.Contains(attempts.Ratios, r => r.Step == "save" && r.RateRatio > 0);
+        // The app's own meters were scraped beside the generator's figures.
+        Assert.Contains(attempts.Server.Keys, k => k.StartsWith("nq66_answers_acked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Open_model_run_reports_offered_and_achieved_rates()
+    {
+        var report = await RunAsync(["online-attempts"], ["save.errors==0", "check.lost_answers==0"],
+            tune: o => o with { Baselines = false, Load = [new LoadSimulation.InjectPerSec(4, TimeSpan.FromSeconds(3))] });
+        var s = report.Scenarios.Single();
+        Assert.InRange(s.OfferedRate, 3, 5);
+        Assert.All(s.Steps, st => Assert.True(st.P99 >= st.NaiveP50, st.Name));
+    }
+
+    [Fact]
+    public async Task Round_of_ranked_entries_rebuilds_reads_and_closes()
+    {
+        var report = await RunAsync(["leaderboards-rebuild", "leaderboard-reads", "round-close"], ["rebuild.errors==0", "my-rank.errors==0", "top-100.errors==0",
+            "close.errors==0", "check.entries_not_ranked==0", "check.rank_gaps==0", "check.prizes_awarded==106", "my-rank.ok>0"]);
+        Assert.Contains(report.Scenarios, s => s.Name == "baseline-pg-copy" && s.Facts["rows_per_s"] > 0);
+    }
+
+    [Fact]
+    public async Task Bare_hub_baseline_acks_and_broadcasts_to_every_player()
+    {
+        var report = await RunAsync(["baselines"], ["baseline-hub-spread/answer-ack.errors==0", "baseline-hub-burst/answer-ack.errors==0",
+            "baseline-hub-spread/close-to-last-board.errors==0", "baseline-hub-burst/answer-ack.ok==400"]);
+        Assert.Contains(report.Scenarios, s => s.Name == "baseline-redis-zadd" && s.Steps.Single().Ok > 0);
+    }
+
+    public override Task DisposeAsync()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+}
