@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using NQ66Quiz.Web.Features.Attempts;
+using NQ66Quiz.Web.Common;
 using NQ66Quiz.Web.Features.Contests;
-using NQ66Quiz.Web.Features.Leaderboards;
+using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Benchmarks;
 

@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using Dapper;
 using Microsoft.AspNetCore.SignalR.Client;
 using NQ66Quiz.IntegrationTests.Infrastructure;
-using NQ66Quiz.IntegrationTests.Practice;
 using NQ66Quiz.Web.Features.LiveRounds;
 
 namespace NQ66Quiz.IntegrationTests.LiveRounds;
@@ -270,7 +269,7 @@ public static class LiveDriver
 
     /// <summary>Seeds <paramref name="count"/> single-answer questions with <paramref name="options"/> options each (the first authored is correct).</summary>
     public static Task SeedLiveQuestionsAsync(this AppFixture app, int count, int options = 4) =>
-        app.SeedAsync([.. Enumerable.Range(1, count).Select(i => new SeedQuestion($"live-{i:00}")
+        app.ImportQuestionsAsync([.. Enumerable.Range(1, count).Select(i => new TestQuestion($"live-{i:00}")
         {
             Topics = ["chung"],
             Options = [.. Enumerable.Range(0, options).Select(o => ($"Phương án {o + 1} của câu {i}", o == 0))],

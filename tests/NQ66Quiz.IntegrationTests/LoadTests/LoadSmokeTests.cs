@@ -17,7 +17,7 @@ public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
     private async Task<RunReport> RunAsync(string[] scenarios, string[] thresholds, int questions = 24, Func<RunOptions, RunOptions>? tune = null)
     {
         await App.LoadUnitsAsync();
-        await App.SeedQuestionsAsync(Enumerable.Range(1, questions).Select(i => new TestQuestion($"t{i:000}", Viewpoints: [1 + i % 5])));
+        await App.ImportQuestionsAsync(Enumerable.Range(1, questions).Select(i => new TestQuestion($"t{i:000}") { Viewpoints = [1 + i % 5] }));
         var options = new RunOptions
         {
             Scenarios = [.. scenarios],

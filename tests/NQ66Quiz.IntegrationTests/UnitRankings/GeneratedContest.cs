@@ -35,7 +35,7 @@ public static class GeneratedContest
             Assert.True(await questions.LoadAsync(TestData.ContentRoot, bankLog, CancellationToken.None), bankLog.ToString());
         }
         // Planted: the declared key is option 0, but the strongest participants choose option 1 (see the answers below).
-        await app.SeedQuestionsAsync([new TestQuestion(MiskeyedId, Viewpoints: [1])]);
+        await app.ImportQuestionsAsync(new TestQuestion(MiskeyedId) { Viewpoints = [1] });
         Step("bank imported");
 
         int[] tops, subs;

@@ -10,7 +10,6 @@ using Npgsql;
 using NQ66Quiz.IntegrationTests.Infrastructure;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.UnitRankings;
-using NQ66Quiz.Web.Rules;
 using Xunit.Abstractions;
 
 namespace NQ66Quiz.IntegrationTests.UnitRankings;

@@ -1,4 +1,3 @@
-using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Tests.LiveRounds;
 

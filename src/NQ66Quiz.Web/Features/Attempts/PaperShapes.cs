@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Dapper;
 using Npgsql;
-using NQ66Quiz.Web.Features.Contests;
 
 namespace NQ66Quiz.Web.Features.Attempts;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
-using NQ66Quiz.Web.Features.Contests;
 
 namespace NQ66Quiz.Web.Features.Certificates;
 

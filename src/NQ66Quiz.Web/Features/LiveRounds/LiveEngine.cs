@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NQ66Quiz.Web.Rules;
 using StackExchange.Redis;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;

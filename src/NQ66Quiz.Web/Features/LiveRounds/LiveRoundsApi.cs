@@ -3,8 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MiniExcelLibs;
-using NQ66Quiz.Web.Infrastructure;
-using NQ66Quiz.Web.Rules;
 using QRCoder;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using NQ66Quiz.Web.Infrastructure;
-using NQ66Quiz.Web.Rules;
 using StackExchange.Redis;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
-using NQ66Quiz.Web.Features.Practice;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;
 
@@ -123,7 +122,7 @@ public sealed class LiveStore(NpgsqlDataSource db)
         var defs = questions.Select(q =>
         {
             var byId = JsonSerializer.Deserialize<StoredOption[]>(q.Options, Json)!.ToDictionary(o => o.Id);
-            return new LiveQuestionDef(q.Number, q.QuestionVersionId, q.StemHtml, [.. q.OptionOrder.Split(',').Select(id => byId[int.Parse(id, System.Globalization.CultureInfo.InvariantCulture)].Html)], q.CorrectOption);
+            return new LiveQuestionDef(q.Number, q.QuestionVersionId, q.StemHtml, [.. q.OptionOrder.Split(',').Select(id => byId[short.Parse(id, System.Globalization.CultureInfo.InvariantCulture)].Html)], q.CorrectOption);
         }).ToList();
         return new LiveRoundDef(round.Id, round.Title, round.CreatedBy, round.TimeLimitSeconds, round.Points, round.StreakBonus,
             round.LeaderboardEachQuestion, round.UnitMode, round.RequireIdentity, round.ShuffleSeed, defs);

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
-using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Web.Features.UnitRankings;
 

@@ -1,7 +1,6 @@
 using Dapper;
 using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
-using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Web.Features.UnitRankings;
 

@@ -4,8 +4,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NQ66Quiz.Web.Features.Certificates;
 using NQ66Quiz.Web.Features.Contests;
-using NQ66Quiz.Web.Infrastructure;
-using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Web.Features.UnitRankings;
 
@@ -129,17 +127,17 @@ public static class UnitRankingsModule
     public static async Task<Results<Ok<UnitRankingView>, NotFound>> ReviewAsync(long contestId, ContestStore contests, CollectiveRanking ranking, CancellationToken ct) =>
         await contests.GetAsync(contestId, ct) is null ? TypedResults.NotFound() : TypedResults.Ok(await ranking.ReviewAsync(contestId, ct));
 
-    public static async Task<Results<Ok<UnitRankingView>, Created<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> SaveSettingsAsync(
+    public static async Task<Results<Ok<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> SaveSettingsAsync(
         long contestId, UnitRankingSettingsRequest request, ClaimsPrincipal user, CollectiveRanking ranking, CancellationToken ct) =>
-        IsCityWide(user) ? ContestsApi.ToHttp(await ranking.SaveSettingsAsync(contestId, request, ct)) : Forbidden();
+        IsCityWide(user) ? ContestsApi.Updated(await ranking.SaveSettingsAsync(contestId, request, ct)) : Forbidden();
 
-    public static async Task<Results<Ok<UnitRankingView>, Created<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> ComputeAsync(
+    public static async Task<Results<Ok<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> ComputeAsync(
         long contestId, ClaimsPrincipal user, CollectiveRanking ranking, CancellationToken ct) =>
-        IsCityWide(user) ? ContestsApi.ToHttp(await ranking.ComputeAsync(contestId, ct)) : Forbidden();
+        IsCityWide(user) ? ContestsApi.Updated(await ranking.ComputeAsync(contestId, ct)) : Forbidden();
 
-    public static async Task<Results<Ok<UnitRankingView>, Created<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> PublishAsync(
+    public static async Task<Results<Ok<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> PublishAsync(
         long contestId, ClaimsPrincipal user, CollectiveRanking ranking, CancellationToken ct) =>
-        IsCityWide(user) ? ContestsApi.ToHttp(await ranking.PublishAsync(contestId, ct)) : Forbidden();
+        IsCityWide(user) ? ContestsApi.Updated(await ranking.PublishAsync(contestId, ct)) : Forbidden();
 
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(title: "Chỉ ban tổ chức cấp thành phố được thiết lập, tính và công bố giải tập thể.", statusCode: StatusCodes.Status403Forbidden);

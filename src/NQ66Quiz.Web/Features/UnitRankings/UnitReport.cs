@@ -1,7 +1,6 @@
 using Dapper;
 using MiniExcelLibs;
 using Npgsql;
-using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Web.Features.UnitRankings;
 

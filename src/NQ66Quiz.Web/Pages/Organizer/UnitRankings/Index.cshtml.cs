@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.UnitRankings;
-using NQ66Quiz.Web.Rules;
 
 namespace NQ66Quiz.Web.Pages.Organizer.UnitRankings;
 
