@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostArgs(args));
 builder.AddPlatform();
 
 // Features.
-builder.Services.AddOrganizers(builder.Configuration);
+builder.Services.AddOrganizers();
 builder.Services.AddQuestionBank();
 builder.Services.AddStudyAndPractice();
 builder.Services.AddContests(builder.Configuration);
@@ -36,7 +36,7 @@ app.MapPlatformHealth();
 app.MapOpenApi();
 
 // Features: each maps its own route group and applies its policy there.
-app.MapOrganizerSignIn();
+app.MapOrganizers();
 app.MapQuestionBank();
 app.MapPractice();
 app.MapContests();

@@ -23,11 +23,12 @@ public sealed class ReadmePathTests(AppFixture app) : ContestTest(app)
         await App.LoadUnitsAsync();
         await App.SeedQuestionsAsync(Enumerable.Range(1, 20).Select(i => new TestQuestion($"demo-{i:00}", Viewpoints: [1 + i % 5], Tasks: [1 + i % 7],
             Difficulty: (i % 3) switch { 0 => "easy", 1 => "medium", _ => "hard" })));
+        await App.EnsureAdminAsync();
         using var org = App.CreateClient();
         using var me = App.CreateClient();
 
         // Organizer.
-        using (var signIn = await org.PostAsync("/api/organizer/sign-in", Json($$"""{"password":"{{AppFixture.OrganizerPassword}}"}""")))
+        using (var signIn = await org.PostAsync("/api/organizer/sign-in", Json($$"""{"email":"{{AppFixture.OrganizerEmail}}","password":"{{AppFixture.OrganizerPassword}}"}""")))
         {
             Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
         }

@@ -27,6 +27,8 @@ public sealed class AppFixture : IAsyncLifetime
         ?? "Host=127.0.0.1;Port=55432;Username=nq66;Password=nq66;Database=postgres";
     public static readonly string RedisConnectionString = Environment.GetEnvironmentVariable("NQ66_TEST_REDIS") ?? "127.0.0.1:56379";
 
+    /// <summary>The city admin every organizer test signs in as (created by <see cref="EnsureAdminAsync"/> after each reset).</summary>
+    public const string OrganizerEmail = "quan-tri@nq66.test";
     public const string OrganizerPassword = "test-organizer-password";
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..10];
@@ -89,12 +91,49 @@ public sealed class AppFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A client signed in as an organizer (through the real sign-in endpoint).</summary>
+    /// <summary>
+    /// The city admin account, created as the <c>organizers create-admin</c> verb does (the tables are emptied between
+    /// tests, so each test that needs it gets it anew).
+    /// </summary>
+    public async Task EnsureAdminAsync()
+    {
+        var accounts = Service<NQ66Quiz.Web.Features.Organizers.OrganizerAccounts>();
+        if (await accounts.VerifyAsync(OrganizerEmail, OrganizerPassword) is null)
+        {
+            Assert.IsType<NQ66Quiz.Web.Features.Organizers.AccountOutcome<NQ66Quiz.Web.Features.Organizers.OrganizerAccount>.Ok>(
+                await accounts.CreateAdminAsync(OrganizerEmail, "Quản trị Thành phố", OrganizerPassword));
+        }
+    }
+
+    /// <summary>A client signed in as the city admin (through the real sign-in endpoint).</summary>
     public async Task<HttpClient> CreateOrganizerClientAsync()
     {
+        await EnsureAdminAsync();
+        return await SignInOrganizerAsync(OrganizerEmail, OrganizerPassword);
+    }
+
+    public async Task<HttpClient> SignInOrganizerAsync(string email, string password)
+    {
         var client = CreateClient();
-        using var response = await client.PostAsJsonAsync("/api/organizer/sign-in", new { password = OrganizerPassword });
-        response.EnsureSuccessStatusCode();
+        using var response = await client.PostAsJsonAsync("/api/organizer/sign-in", new { email, password });
+        Assert.True(response.IsSuccessStatusCode, $"sign-in of {email}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return client;
+    }
+
+    /// <summary>
+    /// A client signed in as a new organizer with <paramref name="role"/> over <paramref name="unitId"/>, made the way
+    /// people are: the city admin invites them over the API and they accept the invitation over the API.
+    /// </summary>
+    public async Task<HttpClient> CreateOrganizerClientAsync(string role, int? unitId, string? email = null)
+    {
+        using var admin = await CreateOrganizerClientAsync();
+        email ??= $"{role}-{unitId}-{Guid.NewGuid():N}"[..40] + "@nq66.test";
+        using var invited = await admin.PostAsJsonAsync("/api/organizer/invitations", new { email, name = "Cán bộ " + role, role, unitId });
+        Assert.True(invited.IsSuccessStatusCode, await invited.Content.ReadAsStringAsync());
+        var code = (await invited.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString();
+        var client = CreateClient();
+        using var accepted = await client.PostAsJsonAsync("/api/organizer/invitations/accept", new { code, password = OrganizerPassword });
+        Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
         return client;
     }
 
@@ -147,7 +186,6 @@ public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Progr
         builder.UseSetting("ConnectionStrings:Postgres", fixture.ConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", AppFixture.RedisConnectionString);
         builder.UseSetting("Redis:KeyPrefix", fixture.RedisPrefix);
-        builder.UseSetting("Organizer:Password", AppFixture.OrganizerPassword);
         // A background tick landing between "advance the clock" and "submit" would change what a test sees; contest
         // tests run the jobs' steps themselves.
         builder.UseSetting("Contests:JobIntervalSeconds", "3600");

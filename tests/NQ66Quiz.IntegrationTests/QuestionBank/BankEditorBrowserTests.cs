@@ -14,9 +14,11 @@ public sealed class BankEditorBrowserTests(AppFixture app, BrowserFixture browse
             await BankImporter.ImportMarkdownAsync(db, SampleBank.Question("qd2-001"));
         }
 
+        await App.EnsureAdminAsync();
         await browser.RunAsync(App.BaseAddress, async page =>
         {
             await page.GotoAsync("/to-chuc/ngan-hang");
+            await page.FillAsync("#email", AppFixture.OrganizerEmail);
             await page.FillAsync("#password", AppFixture.OrganizerPassword);
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync("**/to-chuc/ngan-hang");
@@ -52,9 +54,11 @@ public sealed class BankEditorBrowserTests(AppFixture app, BrowserFixture browse
             await BankImporter.ImportMarkdownAsync(db, SampleBank.Question("qd2-001") + SampleBank.Question("kh-002-mot-id-rat-dai-cho-dien-thoai-nho", viewpoint: "[1, 2, 3]"));
         }
 
+        await App.EnsureAdminAsync();
         await browser.RunAsync(App.BaseAddress, async page =>
         {
             await page.GotoAsync("/to-chuc/ngan-hang");
+            await page.FillAsync("#email", AppFixture.OrganizerEmail);
             await page.FillAsync("#password", AppFixture.OrganizerPassword);
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync("**/to-chuc/ngan-hang");

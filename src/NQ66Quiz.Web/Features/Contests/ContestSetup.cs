@@ -9,7 +9,10 @@ namespace NQ66Quiz.Web.Features.Contests;
 public sealed record ContestRequest(
     string? Name, string? DescriptionMd, int? OrganizingUnitId, string? PredictionKind = PredictionKinds.PerfectScores,
     string? Slug = null, string[]? EligibleTypes = null, int[]? EligibleUnitIds = null, bool NationalIdRequired = false,
-    bool OnePrizePerPerson = false);
+    bool OnePrizePerPerson = false) : Organizers.IOwnedByUnit
+{
+    int? Organizers.IOwnedByUnit.OwningUnitId => OrganizingUnitId;
+}
 
 /// <summary>A round as organizers set it; times in Vietnam time ("2026-12-07T10:00") or with an offset.</summary>
 public sealed record RoundRequest(

@@ -113,10 +113,18 @@ public sealed class ContestStore(NpgsqlDataSource dataSource)
         FROM contest_rounds r JOIN contests c ON c.id = r.contest_id
         """;
 
-    public async Task<IReadOnlyList<ContestView>> ListAsync(CancellationToken ct = default)
+    /// <summary>Every contest (the public list).</summary>
+    public Task<IReadOnlyList<ContestView>> ListAsync(CancellationToken ct = default) => ListInScopeAsync(null, ct);
+
+    /// <summary>The contests an organizer may see: owned by a unit in their subtree (all, for a city admin).</summary>
+    public Task<IReadOnlyList<ContestView>> ListAsync(Organizers.OrganizerScope scope, CancellationToken ct = default) => ListInScopeAsync(scope.SubtreeRoot, ct);
+
+    private async Task<IReadOnlyList<ContestView>> ListInScopeAsync(int? scopeRoot, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var contests = await connection.QueryAsync<ContestRow>(new CommandDefinition(ContestSql + " ORDER BY c.id DESC", cancellationToken: ct));
+        var contests = await connection.QueryAsync<ContestRow>(new CommandDefinition(
+            ContestSql + " WHERE " + Organizers.OrganizerScope.SqlFilter("c.organizing_unit_id") + " ORDER BY c.id DESC",
+            new { ScopeRoot = scopeRoot }, cancellationToken: ct));
         var rounds = (await connection.QueryAsync<RoundRow>(new CommandDefinition(RoundSql + " ORDER BY r.contest_id, r.number", cancellationToken: ct)))
             .Select(r => r.ToView()).ToLookup(r => r.ContestId);
         return [.. contests.Select(c => ToView(c, [.. rounds[c.Id]]))];

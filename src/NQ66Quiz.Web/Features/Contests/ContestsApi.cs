@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using NQ66Quiz.Web.Infrastructure;
+using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Features.Contests;
 
 /// <summary>
 /// <c>/api/contests</c>: what anyone may read (contests, rounds, rules). <c>/api/organizer</c>: contest and round
-/// setup, behind the organizer policy once, on the group.
+/// setup, behind the organizer policy once, on the group, which also scopes every {contestId}/{roundId} to the caller's unit
+/// subtree (<see cref="ScopeFilter"/>).
 /// </summary>
 public static class ContestsApi
 {
@@ -16,15 +17,15 @@ public static class ContestsApi
         open.MapGet("/{slug}", async Task<Results<Ok<ContestView>, NotFound>> (string slug, ContestStore store, CancellationToken ct) =>
             await store.GetAsync(slug, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
 
-        var organizer = app.MapGroup("/api/organizer").WithTags("Organizer: contests").RequireAuthorization(Platform.OrganizerPolicy);
+        var organizer = app.MapOrganizerGroup(tag: "Organizer: contests").RequireAuthorization(OrganizerPolicies.Contests);
         organizer.MapPost("/contests", async (ContestRequest request, ContestSetup setup, CancellationToken ct) =>
             ToHttp(await setup.CreateContestAsync(request, ct), created: c => $"/api/organizer/contests/{c.Id}"));
-        organizer.MapGet("/contests/{id:long}", async Task<Results<Ok<ContestView>, NotFound>> (long id, ContestStore store, CancellationToken ct) =>
-            await store.GetAsync(id, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
-        organizer.MapPut("/contests/{id:long}", async (long id, ContestRequest request, ContestSetup setup, CancellationToken ct) =>
-            ToHttp(await setup.UpdateContestAsync(id, request, ct)));
-        organizer.MapPost("/contests/{id:long}/rounds", async (long id, RoundRequest request, ContestSetup setup, CancellationToken ct) =>
-            ToHttp(await setup.CreateRoundAsync(id, request, ct), created: r => $"/api/organizer/rounds/{r.Id}"));
+        organizer.MapGet("/contests/{contestId:long}", async Task<Results<Ok<ContestView>, NotFound>> (long contestId, ContestStore store, CancellationToken ct) =>
+            await store.GetAsync(contestId, ct) is { } contest ? TypedResults.Ok(contest) : TypedResults.NotFound());
+        organizer.MapPut("/contests/{contestId:long}", async (long contestId, ContestRequest request, ContestSetup setup, CancellationToken ct) =>
+            ToHttp(await setup.UpdateContestAsync(contestId, request, ct)));
+        organizer.MapPost("/contests/{contestId:long}/rounds", async (long contestId, RoundRequest request, ContestSetup setup, CancellationToken ct) =>
+            ToHttp(await setup.CreateRoundAsync(contestId, request, ct), created: r => $"/api/organizer/rounds/{r.Id}"));
         organizer.MapGet("/rounds/{roundId:long}", async Task<Results<Ok<RoundView>, NotFound>> (long roundId, ContestStore store, CancellationToken ct) =>
             await store.GetRoundAsync(roundId, ct) is { } round ? TypedResults.Ok(round) : TypedResults.NotFound());
         organizer.MapPut("/rounds/{roundId:long}", async (long roundId, RoundRequest request, ContestSetup setup, CancellationToken ct) =>

@@ -18,6 +18,7 @@ public static class RoundResultsApi
         organizer.MapGet("/rounds/{roundId:long}/export", ExportAsync)
             .WithSummary("Xuất kết quả: format=xlsx|csv, scope=winners|all.");
         organizer.MapPost("/leaderboards/rebuild", async (LeaderboardRebuild rebuild, CancellationToken ct) => TypedResults.Ok(await rebuild.RebuildAllAsync(ct)))
+            .RequireAuthorization(Organizers.OrganizerPolicies.Admin)
             .WithSummary("Dựng lại mọi bảng xếp hạng Redis từ PostgreSQL (hoán đổi nguyên khối).");
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.QuestionBank;
@@ -31,10 +32,11 @@ public static class QuestionBankApi
 
     public static IEndpointRouteBuilder MapQuestionBank(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/organizer/bank").WithTags("Question bank").RequireAuthorization(Platform.OrganizerPolicy);
-        group.MapPost("/preview", Preview);
-        group.MapGet("/export.xlsx", ExportXlsxAsync);
-        group.MapGet("/export.md", ExportMarkdownAsync);
+        var group = app.MapOrganizerGroup("/bank", "Question bank").RequireAuthorization(OrganizerPolicies.QuestionBank);
+        // Previews and bank exports change nothing and hold no personal data: not audited.
+        group.MapPost("/preview", Preview).WithMetadata(new NotAuditedAttribute());
+        group.MapGet("/export.xlsx", ExportXlsxAsync).WithMetadata(new NotAuditedAttribute());
+        group.MapGet("/export.md", ExportMarkdownAsync).WithMetadata(new NotAuditedAttribute());
         return app;
     }
 

@@ -7,7 +7,8 @@ namespace NQ66Quiz.Web.Features.Units;
 /// <summary>
 /// Loads <c>units/hanoi-units.csv</c> into <c>units</c>: inserts new units, updates changed ones (by code, the folded
 /// name), leaves unchanged rows alone. Units missing from the file are kept: participants and contests point at them.
-/// Headcounts are not in the file and are never overwritten here.
+/// Headcounts are not in the file and are never overwritten here. New units go below the city root (when it exists;
+/// <c>UnitDirectory.CityRootAsync</c> adopts them otherwise); a unit's parent is never changed here.
 /// </summary>
 internal sealed class UnitsLoader(NpgsqlDataSource dataSource) : IContentLoader
 {
@@ -50,8 +51,9 @@ internal sealed class UnitsLoader(NpgsqlDataSource dataSource) : IContentLoader
         {
             // xmax = 0 on the returned row means it was inserted; no row returned means nothing changed.
             var inserted = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition("""
-                INSERT INTO units (code, kind, name, type, former_districts, population, search_key, source)
-                VALUES (@Code, @Kind, @Name, @Type, @FormerDistricts, @Population, @SearchKey, @Source)
+                INSERT INTO units (code, kind, name, type, former_districts, population, search_key, source, parent_id)
+                VALUES (@Code, @Kind, @Name, @Type, @FormerDistricts, @Population, @SearchKey, @Source,
+                        (SELECT id FROM units WHERE kind = 'city'))
                 ON CONFLICT (code) DO UPDATE SET
                     kind = EXCLUDED.kind, name = EXCLUDED.name, type = EXCLUDED.type,
                     former_districts = EXCLUDED.former_districts, population = EXCLUDED.population,

@@ -35,14 +35,16 @@ public sealed class IndexModel(ContestStore store, ContestSetup setup, UnitSearc
     private async Task LoadAsync(CancellationToken ct)
     {
         Now = clock.GetUtcNow();
-        Contests = await store.ListAsync(ct);
+        Contests = await store.ListAsync(Features.Organizers.OrganizerScope.From(User), ct);
         Units = await units.SearchAsync(null, UnitSearch.MaxResults, ct);
     }
 }
 
 /// <summary>The contest form shared by the create and edit pages.</summary>
-public sealed class ContestForm
+public sealed class ContestForm : Features.Organizers.IOwnedByUnit
 {
+    int? Features.Organizers.IOwnedByUnit.OwningUnitId => OrganizingUnitId;
+
     public string? Name { get; set; }
     public string? Slug { get; set; }
     public string? DescriptionMd { get; set; }
