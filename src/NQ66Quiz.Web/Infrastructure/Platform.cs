@@ -33,6 +33,8 @@ public static class Platform
         // Vietnamese text is written as itself in pages, not as &#x...; entities for every accented letter.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddProblemDetails();
+        // Before any other handler: a database outage is a 503 to retry, not a 500.
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddOpenApi();
         services.AddPlatformHealthChecks();
         services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Organizer", OrganizerPolicy));
