@@ -23,6 +23,9 @@ public sealed class History
 {
     private readonly ConcurrentQueue<Op> _ops = new();
 
+    // The app sets this for its own queries; without the app in this process, the checker sets it (same mapping).
+    static History() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public IReadOnlyList<Op> Ops => [.. _ops.OrderBy(o => o.Sent)];
 
     public int Acked(string kind) => _ops.Count(o => o.Kind == kind && o.Outcome == Outcome.Ack);
