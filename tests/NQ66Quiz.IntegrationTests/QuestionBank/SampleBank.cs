@@ -41,7 +41,7 @@ internal sealed class SampleBank : IDisposable
 
         ### Nguồn
 
-        Fact sheet §2.1
+        Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị — https://example.vn/nq66
 
         """;
 }

@@ -7,9 +7,9 @@ namespace NQ66Quiz.Tests.ContentReview;
 /// <summary>The structural rules of issue 4 over a read bank. Each check returns one line per problem, ready to print.</summary>
 public static partial class BankReview
 {
-    public const int MinimumQuestions = 300;
-    public const int MinimumPerViewpoint = 25;
-    public const int MinimumPerTask = 20;
+    public const int MinimumQuestions = 360;
+    public const int MinimumPerViewpoint = 28;
+    public const int MinimumPerTask = 22;
     public const int MinimumPerTopic = 20;
     public const double NearDuplicate = 0.8;
 
@@ -57,13 +57,28 @@ public static partial class BankReview
         }
     }
 
-    /// <summary>A source is a fact-sheet section with its URL, or a line of the Hanoi plan ("Kế hoạch (seed), ...").</summary>
-    public static IEnumerable<string> Sources(IReadOnlyList<BankQuestion> bank) => bank
-        .Where(q => !q.Source.Contains("http://", StringComparison.Ordinal) && !q.Source.Contains("https://", StringComparison.Ordinal)
-            && !q.Source.StartsWith("Kế hoạch (seed)", StringComparison.Ordinal))
-        .Select(q => q.Source.Length == 0
-            ? $"{q.Where}: no ### Nguồn"
-            : $"{q.Where}: Nguồn names neither a URL nor a line of the plan (\"Kế hoạch (seed), ...\"): {q.Source}");
+    /// <summary>
+    /// A source is cited as people cite it: a document (number, title, part) or an article, with its public address.
+    /// The team's working labels ("Fact sheet §2.2", "Kế hoạch (seed)") and file paths mean nothing to an organizer.
+    /// </summary>
+    public static IEnumerable<string> Sources(IReadOnlyList<BankQuestion> bank)
+    {
+        foreach (var q in bank)
+        {
+            if (q.Source.Length == 0)
+            {
+                yield return $"{q.Where}: no ### Nguồn";
+            }
+            else if (!q.Source.Contains("http://", StringComparison.Ordinal) && !q.Source.Contains("https://", StringComparison.Ordinal))
+            {
+                yield return $"{q.Where}: Nguồn has no public address (https://...): {q.Source}";
+            }
+            else if (InternalLabel().Match(q.Source) is { Success: true } label)
+            {
+                yield return $"{q.Where}: Nguồn uses the internal label '{label.Value}': {q.Source}";
+            }
+        }
+    }
 
     /// <summary>The explanation must exist and contain the text of every correct option (Markdown emphasis ignored).</summary>
     public static IEnumerable<string> Explanations(IReadOnlyList<BankQuestion> bank)
@@ -100,6 +115,18 @@ public static partial class BankReview
             }
         }
     }
+
+    /// <summary>At most this many questions may drill the position of a task in the list of 07 (issue 10).</summary>
+    public const int MaximumTaskOrderDrills = 4;
+
+    /// <summary>
+    /// Questions whose stem asks where a task stands in the list of 07 (first, after which, "thứ mấy", in which order):
+    /// a few are fair, a dozen teach a list instead of its content.
+    /// </summary>
+    public static IReadOnlyList<string> TaskOrderDrills(IReadOnlyList<BankQuestion> bank) =>
+        [.. bank.Select(q => (q, Stem: Fold(q.Stem)))
+            .Where(x => (x.Stem.Contains("nhiem vu", StringComparison.Ordinal) || x.Stem.Contains("ke hoach xep", StringComparison.Ordinal)) && TaskOrder().IsMatch(x.Stem))
+            .Select(x => x.q.Where)];
 
     /// <summary>Options are shuffled, so "all of the above", "none of the above" and "A and B" make no sense.</summary>
     public static IEnumerable<string> AllOrNoneOptions(IReadOnlyList<BankQuestion> bank) =>
@@ -217,6 +244,13 @@ public static partial class BankReview
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    // Folded (no diacritics): "đứng thứ mấy", "xếp ở vị trí đầu tiên", "ngay sau nhiệm vụ", "theo thứ tự nào", "nằm giữa".
+    [GeneratedRegex(@"\b(dung (o )?(vi tri|thu|ngay|dau|cuoi)|xep (o vi tri|ngay|chung theo thu tu|theo thu tu)|liet ke ngay|mang so thu tu|nam giua|theo thu tu|thu tu nao|(?<!noi )dung (truoc|sau)|vi tri (dau tien|thu may|nao)|ngay (truoc|sau) nhiem vu)\b")]
+    private static partial Regex TaskOrder();
+
+    [GeneratedRegex(@"(?i)fact ?sheet|\(seed\)|\bseed\b|§|(^|[\s(])(content|shared|work)/|\S+\.(md|txt|csv)\b")]
+    private static partial Regex InternalLabel();
 
     [GeneratedRegex(@"\btat ca (cac )?(phuong an|dap an|lua chon|y|cau)\b|\bkhong (co )?(phuong an|dap an|lua chon|y|cau) nao\b"
         + @"|\b(phuong an|dap an|y) (o )?tren\b|\bca [a-f] va [a-f]\b|\b[a-f] va [a-f] (deu )?(dung|sai)\b|\bdeu (dung|sai)\b"

@@ -76,7 +76,7 @@ public sealed class BankReviewRulesTests
     [Fact]
     public void Each_rule_finds_what_it_is_for()
     {
-        Assert.Equal(["questions/test.md:27 qd2-002: no ### Nguồn"], BankReview.Sources(Bank));
+        Assert.Equal(["questions/test.md:6 qd2-001: Nguồn uses the internal label 'Fact sheet': Fact sheet §2.2 — https://example.vn/a", "questions/test.md:27 qd2-002: no ### Nguồn"], BankReview.Sources(Bank));
         Assert.Equal(["questions/test.md:27 qd2-002: Giải thích does not contain the correct option \"Công khai, minh bạch\""], BankReview.Explanations(Bank));
         Assert.Equal(2, BankReview.AllOrNoneOptions(Bank).Count());
         Assert.Single(BankReview.DuplicateStems(Bank));
@@ -118,6 +118,19 @@ public sealed class BankReviewRulesTests
         Assert.Equal(flagged, BankReview.AllOrNoneOptions(bank).Any());
     }
 
+    [Theory]
+    [InlineData("Nhiệm vụ về hợp tác quốc tế đứng thứ mấy trong 07 nhiệm vụ, giải pháp của Kế hoạch?", true)]
+    [InlineData("Nhiệm vụ nào được Kế hoạch liệt kê ngay sau nhiệm vụ đổi mới tư duy?", true)]
+    [InlineData("Ba nội dung: chuyển đổi số; tài chính; nhân lực. Kế hoạch xếp chúng theo thứ tự nào?", true)]
+    [InlineData("Trong các nội dung sau, những nội dung nào là tên nhiệm vụ của Kế hoạch?", false)]
+    [InlineData("Tiêu đề nhiệm vụ (7) gọi cơ chế tài chính là cơ chế gì?", false)]
+    [InlineData("Quan điểm chỉ đạo thứ mấy nói về kiểm soát quyền lực?", false)]
+    public void A_task_order_drill_is_a_stem_asking_where_a_task_stands(string stem, bool drill)
+    {
+        var bank = BankReader.Read("questions/t.md", $"## nv9-001\n\n```yaml\ntask: 1\ndifficulty: easy\nkind: single\n```\n\n{stem}\n\n- [x] A\n- [ ] B\n\n### Giải thích\n\n**A**\n\n### Nguồn\n\nx — https://example.vn\n");
+        Assert.Equal(drill, BankReview.TaskOrderDrills(bank).Count == 1);
+    }
+
     [Fact]
     public void Folding_drops_case_diacritics_and_punctuation()
     {
@@ -136,6 +149,6 @@ public sealed class BankReviewRulesTests
         Assert.Contains(coverage, c => c is { Name: "medium (0.0%)", Met: false });
         Assert.Contains(coverage, c => c is { Name: "hard (50.0%)", Met: false });
         Assert.Contains(coverage, c => c is { Name: "kind multiple", Count: 1, Met: true });
-        Assert.Contains("| viewpoint 2 | 1 | >= 25 | NO |", BankReview.Table(coverage), StringComparison.Ordinal);
+        Assert.Contains("| viewpoint 2 | 1 | >= 28 | NO |", BankReview.Table(coverage), StringComparison.Ordinal);
     }
 }

@@ -62,6 +62,14 @@ public sealed class BankReviewTests(ITestOutputHelper output)
         NoProblems(BankReview.AllOrNoneOptions(Bank.Value), "options that refer to other options");
 
     [Fact]
+    public void At_most_four_questions_drill_the_order_of_the_tasks()
+    {
+        var drills = BankReview.TaskOrderDrills(Bank.Value);
+        Assert.True(drills.Count <= BankReview.MaximumTaskOrderDrills,
+            $"{drills.Count} questions drill the order of the 07 tasks (at most {BankReview.MaximumTaskOrderDrills}):\n  " + string.Join("\n  ", drills));
+    }
+
+    [Fact]
     public void Every_question_is_in_the_review_log()
     {
         var log = BankReview.ReadReviewLog(Directory.EnumerateFiles(Path.Combine(ContentFolder.Value, "review"), "*.md").Select(File.ReadAllText));

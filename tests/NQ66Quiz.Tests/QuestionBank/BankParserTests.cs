@@ -50,7 +50,7 @@ public sealed class BankParserTests
         Assert.Equal([true, true, false, false, false, false], q.Options.Select(o => o.Correct));
         Assert.Equal("Bảo đảm sự lãnh đạo của Đảng đối với công tác xây dựng pháp luật", q.Options[0].Md);
         Assert.StartsWith("Hai nội dung đúng:", q.ExplanationMd, StringComparison.Ordinal);
-        Assert.Equal("Fact sheet §2.2 — [bài viết](https://example.org/nq66)", q.Source);
+        Assert.Equal("Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị, phần Quan điểm chỉ đạo — [bài viết](https://example.org/nq66)", q.Source);
         Assert.Contains("<li>Có thể có nhiều đáp án đúng.</li>", BankMarkdown.ToHtml(q.StemMd), StringComparison.Ordinal);
     }
 

@@ -93,6 +93,11 @@ public sealed class BrokenSampleTests
         Assert.Equal(["1", "2", "3", "4", "5", "6", "7"], root.GetProperty("byTask").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["muc-tieu", "ke-hoach-ha-noi", "chung"], root.GetProperty("byTopic").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["easy", "medium", "hard"], root.GetProperty("byDifficulty").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["recall", "scenario"], root.GetProperty("byForm").EnumerateObject().Select(p => p.Name));
+        var cues = root.GetProperty("cues");
+        Assert.Equal(["1", "2", "3", "4", "5", "6"], cues.GetProperty("keyPositions").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0.30, cues.GetProperty("maxKeyLongestShare").GetDouble());
+        Assert.True(cues.GetProperty("keyLongestShare").GetDouble() is >= 0 and <= 1);
     }
 
     [Fact]
@@ -105,7 +110,9 @@ public sealed class BrokenSampleTests
         Assert.Equal(0, exit);
         var lines = output.ToString().TrimEnd().Split('\n');
         Assert.StartsWith("2 tệp, 4 câu hỏi: 0 lỗi, 0 cảnh báo.", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("difficulty    easy: 1", lines[^1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("difficulty    easy: 1", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("form          recall: 4", StringComparison.Ordinal));
+        Assert.StartsWith("key longest ", lines[^1], StringComparison.Ordinal);
     }
 
     [Theory]

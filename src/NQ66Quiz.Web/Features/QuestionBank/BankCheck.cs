@@ -14,6 +14,10 @@ public sealed record BankCheckResult(IReadOnlyList<ParsedQuestion> Questions, IR
     public IReadOnlyDictionary<string, int> ByTask => Count(Enumerable.Range(1, BankVocabulary.TaskCount), (q, n) => q.Tasks.Contains(n));
     public IReadOnlyDictionary<string, int> ByTopic => Count(BankVocabulary.Topics, (q, t) => q.Topics.Contains(t, StringComparer.Ordinal));
     public IReadOnlyDictionary<string, int> ByDifficulty => Count(BankVocabulary.Difficulties, (q, d) => q.Difficulty == d);
+    public IReadOnlyDictionary<string, int> ByForm => Count(BankVocabulary.Forms, (q, f) => q.Form == f);
+
+    /// <summary>Key position, key length and absolutes over the whole bank (see <see cref="BankCueStats"/>).</summary>
+    public BankCueStats Cues => BankCueStats.Of(Questions);
 
     private Dictionary<string, int> Count<T>(IEnumerable<T> keys, Func<ParsedQuestion, T, bool> has) =>
         keys.ToDictionary(k => Convert.ToString(k, CultureInfo.InvariantCulture)!, k => Questions.Count(q => has(q, k)), StringComparer.Ordinal);
@@ -45,7 +49,11 @@ public static class BankCheck
                 var display = Path.Combine(displayDir ?? dir, relative).Replace('\\', '/');
                 return (File: display, SourceFile: (string?)relative, Bytes: File.ReadAllBytes(f));
             });
-        return CheckFiles(files);
+        var result = CheckFiles(files);
+        // Cues are a property of the bank, not of one question: only a whole folder is measured against the thresholds
+        // (one question in the organizer's editor is always "100 % longest" or "0 %").
+        var cueWarnings = result.Cues.Warnings(displayDir ?? dir).ToList();
+        return cueWarnings.Count == 0 ? result : result with { Warnings = [.. result.Warnings, .. cueWarnings] };
     }
 
     /// <param name="files">Each file's name for messages, its path relative to the content root, and its bytes.</param>
@@ -108,14 +116,48 @@ public static class BankCheck
         IReadOnlyDictionary<string, int> ByViewpoint,
         IReadOnlyDictionary<string, int> ByTask,
         IReadOnlyDictionary<string, int> ByTopic,
-        IReadOnlyDictionary<string, int> ByDifficulty);
+        IReadOnlyDictionary<string, int> ByDifficulty,
+        IReadOnlyDictionary<string, int> ByForm,
+        CuesJson Cues);
+
+    /// <summary>Shares are fractions (0.25 = 25 %); thresholds travel with the figures so a reader sees both.</summary>
+    private sealed record CuesJson(
+        int SingleQuestions,
+        IReadOnlyDictionary<string, int> KeyPositions,
+        double TopKeyPositionShare,
+        double MaxKeyPositionShare,
+        int KeyLongest,
+        double KeyLongestShare,
+        double MaxKeyLongestShare,
+        int KeyClearlyLonger,
+        int MultipleQuestions,
+        int MultipleKeysFirst,
+        double MultipleKeysFirstShare,
+        double MaxMultipleKeysFirstShare,
+        int AbsoluteOptions,
+        int AbsoluteKeys,
+        double AbsoluteKeyShare,
+        double BaseKeyShare,
+        double MinAbsoluteKeyRatio,
+        double MaxAbsoluteKeyRatio,
+        int AbsoluteOnlyInDistractors,
+        int AbsoluteOnlyInKeys);
+
+    private static CuesJson ToJson(BankCueStats c) => new(
+        c.SingleQuestions, c.KeyPositions, Round(c.TopKeyPositionShare), BankCueStats.MaxKeyPositionShare,
+        c.KeyLongest, Round(c.KeyLongestShare), BankCueStats.MaxKeyLongestShare, c.KeyClearlyLonger,
+        c.MultipleQuestions, c.MultipleKeysFirst, Round(c.MultipleKeysFirstShare), BankCueStats.MaxMultipleKeysFirstShare,
+        c.AbsoluteOptions, c.AbsoluteKeys, Round(c.AbsoluteKeyShare), Round(c.BaseKeyShare), BankCueStats.MinAbsoluteKeyRatio,
+        Math.Round(BankCueStats.MaxAbsoluteKeyRatio, 4), c.AbsoluteOnlyInDistractors, c.AbsoluteOnlyInKeys);
+
+    private static double Round(double share) => Math.Round(share, 4);
 
     /// <summary>The shape promised by the issue and content/README.md: one object, counts always present.</summary>
     public static string ToJson(BankCheckResult r) => JsonSerializer.Serialize(new ReportJson(
         r.Questions.Count,
         r.Errors.Select(e => new IssueJson(e.File, e.Line, e.Column, e.Message)).ToList(),
         r.Warnings.Select(e => new IssueJson(e.File, e.Line, e.Column, e.Message)).ToList(),
-        r.ByViewpoint, r.ByTask, r.ByTopic, r.ByDifficulty), Json);
+        r.ByViewpoint, r.ByTask, r.ByTopic, r.ByDifficulty, r.ByForm, ToJson(r.Cues)), Json);
 
     /// <summary>One line per problem (file:line:column: lỗi|cảnh báo: message), then the counts as a small table.</summary>
     public static string ToText(BankCheckResult r)
@@ -134,6 +176,13 @@ public static class BankCheck
         Row(sb, "task", r.ByTask);
         Row(sb, "topic", r.ByTopic);
         Row(sb, "difficulty", r.ByDifficulty);
+        Row(sb, "form", r.ByForm);
+        var c = r.Cues;
+        Row(sb, "key at", c.KeyPositions);
+        sb.Append(CultureInfo.InvariantCulture,
+            $"key longest {c.KeyLongest}/{c.SingleQuestions} ({c.KeyLongestShare:P1}, max {BankCueStats.MaxKeyLongestShare:P0}); "
+            + $"multiple keys first {c.MultipleKeysFirst}/{c.MultipleQuestions}; "
+            + $"absolutes in keys {c.AbsoluteKeys}/{c.AbsoluteOptions} options ({c.AbsoluteKeyShare:P1}, keys overall {c.BaseKeyShare:P1})\n");
         return sb.ToString();
     }
 

@@ -40,11 +40,17 @@ public static partial class BankRules
         CheckExplanation(q, Error);
         if (!at.HasSource)
         {
-            Error(at.Heading, "Thiếu mục '### Nguồn': ghi nơi kiểm chứng đáp án, ví dụ 'Kế hoạch (seed), mục 4 — nhiệm vụ (5)' hoặc 'Fact sheet §2.3 — https://...'.");
+            Error(at.Heading, "Thiếu mục '### Nguồn': ghi nơi kiểm chứng đáp án, ví dụ 'Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị — https://...' (số, tên văn bản, mục, địa chỉ công khai).");
         }
         else if (string.IsNullOrWhiteSpace(q.Source))
         {
             Error(at.Source, "Mục Nguồn trống: ghi nơi kiểm chứng đáp án (mục của Nghị quyết/Kế hoạch hoặc bài viết kèm đường dẫn).");
+        }
+        else if (InternalLabel().Match(q.Source) is { Success: true } label)
+        {
+            issues.Add(BankIssue.At(at.File, at.Source,
+                $"Nguồn ghi nhãn nội bộ '{label.Value}': người tổ chức và người rà soát không tra được nhãn này. Ghi số, tên văn bản (và mục) kèm địa chỉ công khai, ví dụ 'Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị, phần Mục tiêu — https://...' hoặc tên báo, tên bài — https://...",
+                IssueSeverity.Warning));
         }
         CheckLinks(q.StemMd, at.Stem, "Đề bài", Error);
         for (var i = 0; i < q.Options.Count; i++)
@@ -176,6 +182,10 @@ public static partial class BankRules
             }
         }
     }
+
+    // Labels of the team's working notes and file paths: a source names a public document, not where we kept our copy.
+    [GeneratedRegex(@"(?i)\bfact ?sheet\b|\(seed\)|\bseed\b|§|(^|[\s(])(content|shared|work|tests?)/|\S+\.(md|txt|csv)\b")]
+    private static partial Regex InternalLabel();
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex IdPattern();

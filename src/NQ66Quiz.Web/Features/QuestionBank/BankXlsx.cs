@@ -16,7 +16,7 @@ public static class BankXlsx
 
     /// <summary>The header row, in order. "file" is where the question lives in content/ (may be empty).</summary>
     public static readonly string[] Columns =
-        ["id", "viewpoint", "task", "topic", "difficulty", "kind", "stem", "A", "B", "C", "D", "E", "F", "correct", "explanation", "source", "file"];
+        ["id", "viewpoint", "task", "topic", "difficulty", "kind", "form", "stem", "A", "B", "C", "D", "E", "F", "correct", "explanation", "source", "file"];
 
     public static void Write(Stream stream, IEnumerable<ParsedQuestion> questions)
     {
@@ -30,6 +30,7 @@ public static class BankXlsx
                 ["topic"] = string.Join(", ", q.Topics),
                 ["difficulty"] = q.Difficulty,
                 ["kind"] = q.Kind,
+                ["form"] = q.Form,
                 ["stem"] = q.StemMd,
             };
             for (var i = 0; i < OptionLetters.Length; i++)
@@ -67,7 +68,7 @@ public static class BankXlsx
         }
         var headers = rows.Count > 0 ? rows[0].Keys.ToList() : [];
         var columnOf = headers.Select((h, i) => (h, i)).ToDictionary(x => x.h.Trim(), x => x.i + 1, StringComparer.OrdinalIgnoreCase);
-        var missing = Columns.Where(c => c != "file" && !columnOf.ContainsKey(c)).ToList();
+        var missing = Columns.Where(c => c is not ("file" or "form") && !columnOf.ContainsKey(c)).ToList();
         if (rows.Count > 0 && missing.Count > 0)
         {
             issues.Add(new BankIssue(file, 1, 1, $"Thiếu cột {string.Join(", ", missing)} ở dòng tiêu đề: dòng 1 phải có đúng các cột {string.Join(", ", Columns)} (tải tệp mẫu từ trang Ngân hàng câu hỏi)."));
@@ -131,6 +132,13 @@ public static class BankXlsx
                 Error("kind", badKind);
             }
 
+            // Sheets exported before the column existed have no "form": those questions are recall questions.
+            var form = Cell("form");
+            if (form.Length > 0 && MetaValues.Form(form) is { } badForm)
+            {
+                Error("form", badForm);
+            }
+
             var optionTexts = OptionLetters.Select(Cell).ToList();
             var lastFilled = optionTexts.FindLastIndex(t => t.Length > 0);
             for (var i = 0; i < lastFilled; i++)
@@ -158,6 +166,7 @@ public static class BankXlsx
                 difficulty, kind, Cell("stem"), options, Cell("explanation"), Cell("source"))
             {
                 SourceFile = sourceFile.Length > 0 ? sourceFile : null,
+                Form = form.Length > 0 ? form : BankVocabulary.FormRecall,
                 Positions = new QuestionPositions(file, At("id"), keys, At("stem"), At("correct"),
                     [.. OptionLetters.Take(options.Count).Select(At)], At("explanation"), At("source"))
                 {
