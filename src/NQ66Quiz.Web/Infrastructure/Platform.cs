@@ -36,6 +36,8 @@ public static class Platform
 
         // Vietnamese text is written as itself in pages, not as &#x...; entities for every accented letter.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        // Before the other handlers (they run in registration order): a database outage is a 503 to retry, not a 500.
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddErrorResponses();
         services.AddOpenApi(o => o.AddApiErrorDocs());
         services.AddPlatformHealthChecks();
