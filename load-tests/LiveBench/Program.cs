@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using NQ66Quiz.Web.Features.LiveRounds;
 
 var appUrl = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5066/");
-var password = args.Length > 1 ? args[1] : Environment.GetEnvironmentVariable("NQ66_ORGANIZER_PASSWORD") ?? "";
+var password = args.Length > 1 ? args[1] : Environment.GetEnvironmentVariable("NQ66_ORGANIZER_PASSWORD") ?? (File.Exists(".data/first-admin-password") ? File.ReadAllText(".data/first-admin-password").Trim() : "");
 var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
 var questions = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
 
@@ -86,7 +86,7 @@ Console.WriteLine($"echo hub ({count} clients, {questions} bursts): {Pct([.. ech
 // ---- 2. A live round ------------------------------------------------------------------------------------------
 var jar = new CookieContainer();
 using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = jar }) { BaseAddress = appUrl };
-(await http.PostAsJsonAsync("/api/organizer/sign-in", new { password })).EnsureSuccessStatusCode();
+(await http.PostAsJsonAsync("/api/organizer/sign-in", new { email = Environment.GetEnvironmentVariable("NQ66_ADMIN_EMAIL") ?? "admin@nq66.local", password })).EnsureSuccessStatusCode();
 var created = await http.PostAsJsonAsync(LiveRoutes.OrganizerApi, new CreateLiveRoundRequest(
     $"Bench {DateTime.UtcNow:HHmmss}", null, [new LiveBlueprintLine(questions)], TimeLimitSeconds: 30));
 created.EnsureSuccessStatusCode();

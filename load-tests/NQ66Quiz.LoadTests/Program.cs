@@ -134,12 +134,13 @@ internal static class Cli
             ? m.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => Wire.Loopback(x, "--metrics")).ToList()
             : nodeUris.Select(n => new Uri(n, "/metrics")).ToList();
         var password = values.GetValueOrDefault("--organizer-password") ?? Environment.GetEnvironmentVariable("NQ66_ORGANIZER_PASSWORD")
-            ?? (File.Exists(".data/organizer-password") ? File.ReadAllText(".data/organizer-password").Trim() : "");
+            ?? (File.Exists(".data/first-admin-password") ? File.ReadAllText(".data/first-admin-password").Trim() : "");
+        var email = values.GetValueOrDefault("--organizer-email") ?? Environment.GetEnvironmentVariable("NQ66_ADMIN_EMAIL") ?? "admin@nq66.local";
         var target = new Target(app, nodeUris,
             Wire.LoopbackPostgres(values.GetValueOrDefault("--postgres") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
                 ?? "Host=127.0.0.1;Port=55432;Username=nq66;Password=nq66;Database=nq66"),
             Wire.LoopbackRedis(values.GetValueOrDefault("--redis") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Redis") ?? "127.0.0.1:56379"),
-            password, metrics, pids);
+            password, metrics, pids, OrganizerEmail: email);
         var duration = Format.ParseDuration(values.GetValueOrDefault("--duration") ?? file?.Duration ?? "30s");
         return new RunOptions
         {

@@ -10,7 +10,7 @@ namespace NQ66Quiz.LoadTests.Harness;
 /// <summary>Where the load goes and what it may use: all loopback, checked once here.</summary>
 /// <param name="Clock">The app's clock (the wall clock, except for an app under test with a fake one): rounds open and close by it.</param>
 public sealed record Target(Uri App, IReadOnlyList<Uri> Nodes, string Postgres, string Redis, string OrganizerPassword, IReadOnlyList<Uri> Metrics,
-    IReadOnlyList<int> ServerPids, TimeProvider? Clock = null)
+    IReadOnlyList<int> ServerPids, TimeProvider? Clock = null, string OrganizerEmail = "admin@nq66.local")
 {
     public DateTimeOffset Now => (Clock ?? TimeProvider.System).GetUtcNow();
 }
@@ -32,7 +32,7 @@ public sealed class AppClient(Target target, Wire wire, int maxConnections)
 
     public async Task SignInOrganizerAsync(CancellationToken ct)
     {
-        using var response = await Http.PostAsJsonAsync("/api/organizer/sign-in", new { password = target.OrganizerPassword }, ct);
+        using var response = await Http.PostAsJsonAsync("/api/organizer/sign-in", new { email = target.OrganizerEmail, password = target.OrganizerPassword }, ct);
         await EnsureAsync(response, "organizer sign-in (is the organizer password right? --organizer-password or NQ66_ORGANIZER_PASSWORD)");
         OrganizerCookie = CookieOf(response);
     }

@@ -17,12 +17,13 @@ public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
     private async Task<RunReport> RunAsync(string[] scenarios, string[] thresholds, int questions = 24, Func<RunOptions, RunOptions>? tune = null)
     {
         await App.LoadUnitsAsync();
+        await App.EnsureAdminAsync();
         await App.ImportQuestionsAsync(Enumerable.Range(1, questions).Select(i => new TestQuestion($"t{i:000}") { Viewpoints = [1 + i % 5] }));
         var options = new RunOptions
         {
             Scenarios = [.. scenarios],
             Target = new Target(App.BaseAddress, [App.BaseAddress], App.ConnectionString, AppFixture.RedisConnectionString, AppFixture.OrganizerPassword,
-                [new Uri(App.BaseAddress, "/metrics")], [Environment.ProcessId], App.Clock),
+                [new Uri(App.BaseAddress, "/metrics")], [Environment.ProcessId], App.Clock, AppFixture.OrganizerEmail),
             Copies = 4,
             Duration = TimeSpan.FromSeconds(3),
             WarmUp = TimeSpan.FromSeconds(1),

@@ -3,6 +3,7 @@ using NQ66Quiz.Web.Features.Certificates;
 
 namespace NQ66Quiz.Web.Pages.Units;
 
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class CertificateModel(CertificateStore store) : PageModel
 {
     public string? Code { get; private set; }

@@ -4,6 +4,7 @@ using NQ66Quiz.Web.Features.UnitRankings;
 
 namespace NQ66Quiz.Web.Pages.Units;
 
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class ContestModel(UnitPages pages) : PageModel
 {
     public PublicUnitsView View { get; private set; } = null!;

@@ -9,6 +9,7 @@ namespace NQ66Quiz.Web.Pages.Units;
 /// be framed by any origin; it shows only public aggregate figures, has no form and sets no cookie, so framing it
 /// cannot be used to trick a signed-in user into an action (the reason other pages refuse framing).
 /// </summary>
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public sealed class WidgetModel(UnitPages pages) : PageModel
 {
     public WidgetView View { get; private set; } = null!;
