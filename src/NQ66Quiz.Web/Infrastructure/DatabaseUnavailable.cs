@@ -17,7 +17,9 @@ public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems) 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsUnavailable(exception))
+        // API callers get the 503 to retry; a browser's page request falls through to the Vietnamese error page.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path;
+        if (!IsUnavailable(exception) || !path.StartsWith("/api", StringComparison.Ordinal))
         {
             return false;
         }

@@ -160,9 +160,11 @@ public sealed class ErrorPagesTests(AppFixture app, BrowserFixture browser) : Co
         Assert.Contains("Hệ thống đang gặp sự cố", html, StringComparison.Ordinal);
         Assert.Contains("Khi liên hệ ban tổ chức, xin đọc mã này", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", html, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.InternalServerError, api.StatusCode);
+        // An API caller is told the database is away and to retry (DatabaseUnavailableHandler), still in Vietnamese.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+        Assert.True(api.Headers.Contains("Retry-After"));
         var problem = await ProblemAsync(api);
-        Assert.StartsWith("Hệ thống gặp sự cố", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(NQ66Quiz.Web.Infrastructure.DatabaseUnavailableHandler.Title, problem.GetProperty("title").GetString());
         Assert.True(problem.TryGetProperty("traceId", out _));
         proxy.Start();
     }

@@ -18,10 +18,11 @@ public sealed class LiveClusterTests(AppFixture app) : LiveTest(app)
     public async Task A_round_spans_two_nodes_behind_nginx_and_goes_on_when_the_hosts_node_stops()
     {
         await App.SeedLiveQuestionsAsync(2);
+        await App.EnsureAdminAsync();
         await using var cluster = await Cluster.StartAsync(App);
         var jar = new CookieContainer();
         using var organizer = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = jar }) { BaseAddress = cluster.Address };
-        (await organizer.PostAsJsonAsync("/api/organizer/sign-in", new { password = AppFixture.OrganizerPassword })).EnsureSuccessStatusCode();
+        (await organizer.PostAsJsonAsync("/api/organizer/sign-in", new { email = AppFixture.OrganizerEmail, password = AppFixture.OrganizerPassword })).EnsureSuccessStatusCode();
         var roundId = await organizer.CreateLiveRoundAsync(new CreateLiveRoundRequest("Hội nghị hai máy chủ", ["live-01", "live-02"], null, TimeLimitSeconds: 5));
         var opened = await organizer.OpenLiveRoundAsync(roundId);
         Assert.StartsWith(cluster.Address.ToString().TrimEnd('/'), opened.JoinUrl, StringComparison.Ordinal);
@@ -202,7 +203,6 @@ public sealed class Cluster : IAsyncDisposable
         info.Environment["ConnectionStrings__Postgres"] = app.ConnectionString;
         info.Environment["ConnectionStrings__Redis"] = AppFixture.RedisConnectionString;
         info.Environment["Redis__KeyPrefix"] = app.RedisPrefix + "cluster:";
-        info.Environment["Organizer__Password"] = AppFixture.OrganizerPassword;
         info.Environment["Contests__JobIntervalSeconds"] = "3600";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info)!;

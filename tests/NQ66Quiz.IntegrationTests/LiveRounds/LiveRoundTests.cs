@@ -178,7 +178,9 @@ public sealed class LiveRoundTests(AppFixture app) : LiveTest(app)
         var players = new List<RawPlayer>();
         try
         {
-            for (var i = 0; i < 3; i++)
+            // Four join and three answer: the fourth keeps the question open (it closes early once everyone has answered),
+            // so every frame snapshotted below was sent while it was open.
+            for (var i = 0; i < 4; i++)
             {
                 var p = await RawPlayer.ConnectAsync(App.BaseAddress);
                 players.Add(p);
@@ -189,10 +191,15 @@ public sealed class LiveRoundTests(AppFixture app) : LiveTest(app)
             foreach (var p in players)
             {
                 await p.WaitForAsync("\"QuestionOpened\"");
+            }
+            foreach (var p in players.Take(3))
+            {
                 await p.InvokeAsync(LivePlayerMethods.Answer, new AnswerRequest(1, 0));
                 await p.WaitForAsync("\"elapsedMs\"");
             }
             var before = players.Select(p => p.Snapshot()).ToList();
+            App.Clock.Advance(TimeSpan.FromMinutes(5));
+            await Engine.TickAsync();
             await players[0].WaitForAsync("\"QuestionClosed\"");
 
             foreach (var frames in before)

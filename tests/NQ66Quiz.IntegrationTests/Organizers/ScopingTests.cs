@@ -211,6 +211,8 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         "POST /api/organizer/unit-rankings/contests/{contestId:long}/ranking/compute", "POST /api/organizer/unit-rankings/contests/{contestId:long}/ranking/publish",
         "GET /api/organizer/unit-rankings/contests/{contestId:long}/units/{unitId:int}/certificate.pdf",
         "GET /api/organizer/unit-rankings/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf",
+        // Ending a round early: {roundId} goes through the group's scope filter, as for close and publish (RoundEndTests).
+        "POST /api/organizer/rounds/{roundId:long}/end",
         // Live rounds belong to the organizer who created them (a city admin sees all): LiveRoundsApi and LiveHubFilter
         // check the owner on every call; LiveRounds/LiveHubTests.
         "POST /api/organizer/live-rounds/", "GET /api/organizer/live-rounds/", "POST /api/organizer/live-rounds/{id:long}/open",

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using NQ66Quiz.Web.Features.Participants;
-using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;
 
@@ -35,7 +34,7 @@ public sealed class LivePlayerHub(LiveEngine engine, LiveConnections connections
 }
 
 /// <summary>The host console's and projector's hub; signed-in organizers only, and only for their own rounds (the filter).</summary>
-[Authorize(Policy = Platform.OrganizerPolicy)]
+[Authorize(Policy = Features.Organizers.OrganizerPolicies.LiveRounds)]
 public sealed class LiveHostHub(LiveEngine engine) : Hub<ILiveHostClient>
 {
     private string BaseUrl

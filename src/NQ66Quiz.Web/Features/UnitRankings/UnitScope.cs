@@ -17,6 +17,8 @@ public sealed record UnitScope(int? RootUnitId)
 
     /// <summary>An organizer with a unit claim sees that subtree; one without (city admin, shared password) sees all.</summary>
     public static UnitScope Of(ClaimsPrincipal user) =>
+        // A city admin sees the whole city, whatever unit their account names.
+        user.IsInRole(Organizers.OrganizerRoles.CityAdmin) ? All :
         user.FindFirst(UnitClaim)?.Value is { } value && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var id)
             ? new UnitScope(id)
             : All;
