@@ -169,6 +169,7 @@ public sealed class UnitPagesAndCertificatesTests(AppFixture app, BrowserFixture
         await browser.RunAsync(App.BaseAddress, async page =>
         {
             await page.GotoAsync($"/to-chuc/dang-nhap?ReturnUrl={Uri.EscapeDataString($"/to-chuc/xep-hang-don-vi/{Data.ContestId}/{unitId}")}");
+            await page.FillAsync("#email", AppFixture.OrganizerEmail);
             await page.FillAsync("#password", AppFixture.OrganizerPassword);
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync($"**/to-chuc/xep-hang-don-vi/{Data.ContestId}/{unitId}");
@@ -217,6 +218,7 @@ public sealed class UnitPagesAndCertificatesTests(AppFixture app, BrowserFixture
         await browser.RunAsync(App.BaseAddress, async page =>
         {
             await page.GotoAsync($"/to-chuc/dang-nhap?ReturnUrl={Uri.EscapeDataString($"/to-chuc/xep-hang-don-vi/{Data.ContestId}")}");
+            await page.FillAsync("#email", AppFixture.OrganizerEmail);
             await page.FillAsync("#password", AppFixture.OrganizerPassword);
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync($"**/to-chuc/xep-hang-don-vi/{Data.ContestId}");
