@@ -6,6 +6,7 @@ using NQ66Quiz.Web.Features.LiveRounds;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Features.Practice;
+using NQ66Quiz.Web.Features.Privacy;
 using NQ66Quiz.Web.Features.QuestionBank;
 using NQ66Quiz.Web.Features.Study;
 using NQ66Quiz.Web.Features.UnitRankings;
@@ -24,6 +25,7 @@ builder.AddTelemetry();
 builder.Services.AddOrganizers();                        // ban tổ chức: accounts, roles, unit scope, audit log
 builder.Services.AddUnits();                             // đơn vị: directory and search
 builder.Services.AddParticipants();                      // người dự thi: register, sign in, profile
+builder.Services.AddPrivacy();                           // dữ liệu cá nhân: consents, encrypted CCCD, download, erasure, retention purge
 builder.Services.AddQuestionBank();                      // ngân hàng câu hỏi: import, edit, export
 builder.Services.AddStudy();                             // bài đọc tìm hiểu (/hoc)
 builder.Services.AddPractice();                          // luyện tập
@@ -58,6 +60,7 @@ var organizerApi = app.MapOrganizerApi();
 app.MapOrganizers(organizerApi);
 app.MapUnits(organizerApi);
 app.MapParticipants();
+app.MapPrivacy();
 app.MapQuestionBank(organizerApi);
 app.MapPractice();
 app.MapContests(organizerApi);

@@ -142,6 +142,8 @@ public sealed class AppFixture : IAsyncLifetime
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 
+    public IEnumerable<T> Services<T>() where T : notnull => Factory.Services.GetServices<T>();
+
     public NpgsqlConnection OpenConnection()
     {
         var connection = new NpgsqlConnection(ConnectionString);

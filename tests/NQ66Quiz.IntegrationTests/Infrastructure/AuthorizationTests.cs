@@ -47,7 +47,7 @@ public sealed class AuthorizationTests(AppFixture app) : IntegrationTest(app)
         Assert.Equal(
         [
             "/Account/Register", "/Account/SignIn", "/Contests/Contest", "/Contests/Index", "/Contests/Leaderboard", "/Contests/RoundResults",
-            "/Error", "/Index", "/Live/Index", "/OrganizerInvitation", "/OrganizerSignIn", "/Practice/Index", "/Study/Index", "/Study/Read",
+            "/Error", "/Index", "/Live/Index", "/OrganizerInvitation", "/OrganizerSignIn", "/Practice/Index", "/Privacy/Index", "/Study/Index", "/Study/Read",
             "/Units/Certificate", "/Units/Contest", "/Units/Widget",
         ], open);
     }

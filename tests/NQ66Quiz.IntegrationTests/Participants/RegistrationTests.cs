@@ -6,6 +6,7 @@ using Dapper;
 using NQ66Quiz.IntegrationTests.Contests;
 using NQ66Quiz.IntegrationTests.Infrastructure;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Features.Privacy;
 
 namespace NQ66Quiz.IntegrationTests.Participants;
 
@@ -38,7 +39,8 @@ public sealed class RegistrationTests(AppFixture app) : ContestTest(app)
         Assert.Equal("Nguyễn Văn An", stored);
         var consents = (await connection.QueryAsync<(string Purpose, string Version)>(
             "SELECT purpose, wording_version FROM participant_consents ORDER BY purpose")).ToList();
-        Assert.Equal([("participation", ConsentWording.Version), ("publish_if_winner", ConsentWording.Version)], consents);
+        var version = App.Service<PrivacyTexts>().Current.Version;
+        Assert.Equal([("participation", version), ("publish_if_winner", version)], consents);
         var hash = await connection.QuerySingleAsync<string>("SELECT password_hash FROM participants");
         Assert.DoesNotContain("mat-khau", hash, StringComparison.Ordinal);
         client.Dispose();
@@ -112,12 +114,12 @@ public sealed class RegistrationTests(AppFixture app) : ContestTest(app)
         var child = TestData.Registration("0912345678", _unit, dateOfBirth: "2013-05-01", type: "student");
 
         using var refused = await client.PostAsJsonAsync("/api/participants/register", child);
-        using var accepted = await client.PostAsJsonAsync("/api/participants/register", child with { GuardianName = "Nguyễn Văn Bình", GuardianConsent = true });
+        using var accepted = await client.PostAsJsonAsync("/api/participants/register", child with { GuardianName = "Nguyễn Văn Bình", GuardianConsent = true, GuardianRelationship = "cha" });
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         await using var connection = App.OpenConnection();
-        Assert.Equal("Nguyễn Văn Bình", await connection.QuerySingleAsync<string>("SELECT guardian_name FROM participants"));
+        Assert.Equal(("Nguyễn Văn Bình", "cha"), await connection.QuerySingleAsync<(string, string)>("SELECT guardian_name, guardian_relationship FROM participants"));
         Assert.Equal(1, await connection.QuerySingleAsync<int>("SELECT count(*)::int FROM participant_consents WHERE purpose = 'guardian'"));
     }
 
@@ -149,7 +151,7 @@ public sealed class RegistrationTests(AppFixture app) : ContestTest(app)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var profile = await response.Content.ReadFromJsonAsync<ParticipantProfile>();
-        Assert.Equal(("Nguyễn Văn Anh", "Sở Tư pháp", "001090123456"), (profile!.FullName, profile.UnitName, profile.NationalId));
+        Assert.Equal(("Nguyễn Văn Anh", "Sở Tư pháp", "********3456"), (profile!.FullName, profile.UnitName, profile.NationalIdMasked));
         client.Dispose();
     }
 

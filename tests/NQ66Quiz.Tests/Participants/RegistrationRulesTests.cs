@@ -36,9 +36,9 @@ public sealed class RegistrationRulesTests
         var child = Valid() with { DateOfBirth = "2012-12-01", NationalId = null };
 
         var (_, errors) = RegistrationRules.Validate(child, Today);
-        var (registration, none) = RegistrationRules.Validate(child with { GuardianName = "Nguyễn  Văn Bình", GuardianConsent = true }, Today);
+        var (registration, none) = RegistrationRules.Validate(child with { GuardianName = "Nguyễn  Văn Bình", GuardianConsent = true, GuardianRelationship = "me" }, Today);
 
-        Assert.Equal(["guardianConsent", "guardianName"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["guardianConsent", "guardianName", "guardianRelationship"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(none);
         Assert.Equal("Nguyễn Văn Bình", registration!.GuardianName);
     }

@@ -54,10 +54,10 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
         }
         // FOR SHARE: a concurrent change of name or unit (which takes the row FOR UPDATE) waits until this entry exists.
         var who = await connection.QuerySingleOrDefaultAsync<EligibilityRow>(new CommandDefinition("""
-            SELECT p.unit_id, p.participant_type, p.national_id IS NOT NULL AS has_national_id,
+            SELECT p.unit_id, p.participant_type, (p.national_id_lookup IS NOT NULL OR p.national_id IS NOT NULL) AS has_national_id,
                    c.eligible_types, c.eligible_unit_ids, c.national_id_required
             FROM participants p, contest_rounds r JOIN contests c ON c.id = r.contest_id
-            WHERE p.id = @participantId AND r.id = @roundId
+            WHERE p.id = @participantId AND r.id = @roundId AND p.erased_at IS NULL
             FOR SHARE OF p
             """, new { participantId, roundId }, tx, cancellationToken: ct));
         if (who is null)

@@ -8,7 +8,7 @@ namespace NQ66Quiz.Web.Features.Contests;
 public sealed record ContestRequest(
     string? Name, string? DescriptionMd, int? OrganizingUnitId, string? PredictionKind = PredictionKinds.PerfectScores,
     string? Slug = null, string[]? EligibleTypes = null, int[]? EligibleUnitIds = null, bool NationalIdRequired = false,
-    bool OnePrizePerPerson = false, string? AnswersShown = null) : Organizers.IOwnedByUnit
+    bool OnePrizePerPerson = false, string? AnswersShown = null, int? RetentionDays = null) : Organizers.IOwnedByUnit
 {
     int? Organizers.IOwnedByUnit.OwningUnitId => OrganizingUnitId;
 }
@@ -38,23 +38,24 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var (contest, errors) = await ValidateAsync(connection, request, ct);
-        if (contest is null)
+        if (contest is null || RetentionError(request) is not null)
         {
-            return new SetupResult<ContestView>.Invalid(errors);
+            return new SetupResult<ContestView>.Invalid([.. errors, .. RetentionError(request) is { } r ? [r] : Array.Empty<string>()]);
         }
         var now = clock.GetUtcNow();
         try
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 INSERT INTO contests (slug, name, description_md, description_html, organizing_unit_id, eligible_types, eligible_unit_ids,
-                                      national_id_required, prediction_kind, one_prize_per_person, answers_shown, created_at, updated_at)
+                                      national_id_required, prediction_kind, one_prize_per_person, answers_shown, retention_days, created_at, updated_at)
                 VALUES (@Slug, @Name, @DescriptionMd, @DescriptionHtml, @OrganizingUnitId, @EligibleTypes, @EligibleUnitIds,
-                        @NationalIdRequired, @PredictionKind, @OnePrizePerPerson, @AnswersShown, @now, @now)
+                        @NationalIdRequired, @PredictionKind, @OnePrizePerPerson, @AnswersShown, coalesce(@RetentionDays, 365), @now, @now)
                 RETURNING id
                 """, new
             {
                 contest.Slug, contest.Name, contest.DescriptionMd, contest.DescriptionHtml, contest.OrganizingUnitId, contest.EligibleTypes,
                 contest.EligibleUnitIds, contest.NationalIdRequired, contest.PredictionKind, contest.OnePrizePerPerson, contest.AnswersShown, now,
+                request.RetentionDays,
             }, cancellationToken: ct));
             return new SetupResult<ContestView>.Ok((await store.GetAsync(id, ct))!);
         }
@@ -73,9 +74,9 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var (contest, errors) = await ValidateAsync(connection, request with { Slug = request.Slug ?? current.Slug }, ct);
-        if (contest is null)
+        if (contest is null || RetentionError(request) is not null)
         {
-            return new SetupResult<ContestView>.Invalid(errors);
+            return new SetupResult<ContestView>.Invalid([.. errors, .. RetentionError(request) is { } r ? [r] : Array.Empty<string>()]);
         }
         var now = clock.GetUtcNow();
         var started = current.Rounds.Any(r => now >= r.OpensAt);
@@ -97,12 +98,14 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
                 UPDATE contests SET slug = @Slug, name = @Name, description_md = @DescriptionMd, description_html = @DescriptionHtml,
                     organizing_unit_id = @OrganizingUnitId, eligible_types = @EligibleTypes, eligible_unit_ids = @EligibleUnitIds,
                     national_id_required = @NationalIdRequired, prediction_kind = @PredictionKind,
-                    one_prize_per_person = @OnePrizePerPerson, answers_shown = @AnswersShown, updated_at = @now
+                    one_prize_per_person = @OnePrizePerPerson, answers_shown = @AnswersShown,
+                    retention_days = coalesce(@RetentionDays, retention_days), updated_at = @now
                 WHERE id = @id
                 """, new
             {
                 id, contest.Slug, contest.Name, contest.DescriptionMd, contest.DescriptionHtml, contest.OrganizingUnitId, contest.EligibleTypes,
                 contest.EligibleUnitIds, contest.NationalIdRequired, contest.PredictionKind, contest.OnePrizePerPerson, contest.AnswersShown, now,
+                request.RetentionDays,
             }, cancellationToken: ct));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -111,6 +114,11 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
         }
         return new SetupResult<ContestView>.Ok((await store.GetAsync(id, ct))!);
     }
+
+    /// <summary>Days personal data is kept after the last round closes (Features/Privacy: <c>privacy purge</c>).</summary>
+    private static string? RetentionError(ContestRequest request) => request.RetentionDays is { } days and (< 30 or > 3650)
+        ? $"Thời hạn lưu dữ liệu cá nhân là từ 30 đến 3650 ngày sau tuần thi cuối (bạn nhập {days})."
+        : null;
 
     public async Task<SetupResult<RoundView>> CreateRoundAsync(long contestId, RoundRequest request, CancellationToken ct = default)
     {

@@ -4,9 +4,12 @@ using NQ66Quiz.Web.Features.Participants;
 
 namespace NQ66Quiz.Web.Features.Contests;
 
-/// <summary>A row of the final ranking as organizers review and export it (personal data: organizers only).</summary>
+/// <summary>
+/// A row of the final ranking as organizers review and export it (personal data: organizers only). NationalId is masked
+/// ("********1234"); date of birth and phone are null for a participant whose data was erased.
+/// </summary>
 public sealed record ResultRow(
-    int Rank, string? PrizeName, string FullName, DateOnly DateOfBirth, string Phone, string? NationalId, string UnitName, string ParticipantType,
+    int Rank, string? PrizeName, string FullName, DateOnly? DateOfBirth, string? Phone, string? NationalId, string UnitName, string ParticipantType,
     int Score, int QuestionCount, int? Prediction, long? PredictionDistance, int DurationMs, DateTimeOffset SubmittedAt, bool PublishConsent);
 
 public sealed record ScoreCount(int Score, long Entries);
@@ -29,13 +32,13 @@ public sealed record PublicResults(long RoundId, string ContestSlug, string Cont
 public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store, TimeProvider clock)
 {
     private sealed record ResultDbRow(
-        int Rank, string? PrizeName, string FullName, DateOnly DateOfBirth, string Phone, string? NationalId, string UnitName, string ParticipantType,
+        int Rank, string? PrizeName, string FullName, DateOnly? DateOfBirth, string? Phone, string? NationalId, string UnitName, string ParticipantType,
         int Score, int QuestionCount, int? Prediction, long? PredictionDistance, int DurationMs, DateTimeOffset SubmittedAt, bool PublishConsent);
 
     private sealed record StatsRow(long Participants, long Entries, long PerfectParticipants);
 
     public const string ResultsSql = """
-        SELECT rr.rank, rr.prize_name, p.full_name, p.date_of_birth, p.phone, p.national_id, u.name AS unit_name, p.participant_type,
+        SELECT rr.rank, rr.prize_name, p.full_name, p.date_of_birth, p.phone, p.national_id_last4 AS national_id, u.name AS unit_name, p.participant_type,
                rr.score, a.question_count, rr.prediction, rr.prediction_distance, rr.duration_ms, rr.submitted_at,
                EXISTS (SELECT 1 FROM participant_consents c WHERE c.participant_id = p.id AND c.purpose = 'publish_if_winner') AS publish_consent
         FROM round_results rr
@@ -64,7 +67,7 @@ public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ResultDbRow>(new CommandDefinition(ResultsSql, new { roundId, winnersOnly, limit }, cancellationToken: ct));
-        return [.. rows.Select(r => new ResultRow(r.Rank, r.PrizeName, r.FullName, r.DateOfBirth, r.Phone, r.NationalId, r.UnitName, r.ParticipantType,
+        return [.. rows.Select(r => new ResultRow(r.Rank, r.PrizeName, r.FullName, r.DateOfBirth, r.Phone, r.NationalId is null ? null : Privacy.NationalIdVault.Mask(r.NationalId), r.UnitName, r.ParticipantType,
             r.Score, r.QuestionCount, r.Prediction, r.PredictionDistance, r.DurationMs, r.SubmittedAt, r.PublishConsent))];
     }
 

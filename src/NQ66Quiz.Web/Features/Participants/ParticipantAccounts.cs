@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
+using NQ66Quiz.Web.Features.Privacy;
 
 namespace NQ66Quiz.Web.Features.Participants;
 
+/// <param name="NationalIdMasked">The national ID as it is ever shown ("********1234"), null when none was given.</param>
 public sealed record ParticipantProfile(
-    long Id, string FullName, string Phone, string? NationalId, DateOnly DateOfBirth, int UnitId, string UnitName,
-    string ParticipantType, string? GuardianName, bool ConsentPublishIfWinner, bool IdentityLocked);
+    long Id, string FullName, string Phone, string? NationalIdMasked, DateOnly DateOfBirth, int UnitId, string UnitName,
+    string ParticipantType, string? GuardianName, string? GuardianRelationship, bool ConsentPublishIfWinner, bool ConsentContact, bool IdentityLocked);
 
 public sealed record SignInRequest(string? Phone, string? Password);
 
@@ -30,7 +32,7 @@ public abstract record AccountResult
 }
 
 /// <summary>Registration, sign-in and profile of participants (người dự thi).</summary>
-public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvider clock, SignInThrottle throttle)
+public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvider clock, SignInThrottle throttle, NationalIdVault vault, PrivacyTexts texts)
 {
     public const string ClaimType = "participant_id";
 
@@ -39,13 +41,18 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
     private sealed record CredentialRow(long Id, string PasswordHash);
 
     private const string ProfileSql = """
-        SELECT p.id, p.full_name, p.phone, p.national_id, p.date_of_birth, p.unit_id, u.name AS unit_name,
-               p.participant_type, p.guardian_name,
+        SELECT p.id, p.full_name, p.phone, p.national_id_last4, p.date_of_birth, p.unit_id, u.name AS unit_name,
+               p.participant_type, p.guardian_name, p.guardian_relationship,
                EXISTS (SELECT 1 FROM participant_consents c WHERE c.participant_id = p.id AND c.purpose = 'publish_if_winner') AS consent_publish_if_winner,
+               EXISTS (SELECT 1 FROM participant_consents c WHERE c.participant_id = p.id AND c.purpose = 'contact') AS consent_contact,
                EXISTS (SELECT 1 FROM round_entries e WHERE e.participant_id = p.id) AS identity_locked
         FROM participants p JOIN units u ON u.id = p.unit_id
-        WHERE p.id = @id
+        WHERE p.id = @id AND p.erased_at IS NULL
         """;
+
+    private sealed record ProfileRow(
+        long Id, string FullName, string Phone, string? NationalIdLast4, DateOnly DateOfBirth, int UnitId, string UnitName,
+        string ParticipantType, string? GuardianName, string? GuardianRelationship, bool ConsentPublishIfWinner, bool ConsentContact, bool IdentityLocked);
 
     public async Task<AccountResult> RegisterAsync(RegisterRequest request, CancellationToken ct = default)
     {
@@ -60,24 +67,29 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         {
             return new AccountResult.Invalid(new(StringComparer.Ordinal) { ["unitId"] = ["Đơn vị đã chọn không có trong danh sách; vui lòng chọn lại."] });
         }
+        var nationalId = registration.NationalId is { } plain ? await vault.ProtectAsync(plain, ct) : null;
         await using var tx = await connection.BeginTransactionAsync(ct);
         long id;
         try
         {
             id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO participants (phone, national_id, full_name, date_of_birth, unit_id, participant_type, guardian_name,
-                                          password_hash, created_at, updated_at)
-                VALUES (@Phone, @NationalId, @FullName, @DateOfBirth::date, @UnitId, @ParticipantType, @GuardianName, @PasswordHash, @Now, @Now)
+                INSERT INTO participants (phone, national_id_protected, national_id_lookup, national_id_last4, full_name, date_of_birth, unit_id,
+                                          participant_type, guardian_name, guardian_relationship, password_hash, created_at, updated_at)
+                VALUES (@Phone, @IdProtected, @IdLookup, @IdLast4, @FullName, @DateOfBirth::date, @UnitId,
+                        @ParticipantType, @GuardianName, @GuardianRelationship, @PasswordHash, @Now, @Now)
                 RETURNING id
                 """, new
             {
                 registration.Phone,
-                registration.NationalId,
+                IdProtected = nationalId?.Protected,
+                IdLookup = nationalId?.Lookup,
+                IdLast4 = nationalId?.Last4,
                 registration.FullName,
                 DateOfBirth = registration.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 registration.UnitId,
                 registration.ParticipantType,
                 registration.GuardianName,
+                registration.GuardianRelationship,
                 PasswordHash = Hasher.HashPassword(new ParticipantAccount(0), registration.Password),
                 Now = now,
             }, tx, cancellationToken: ct));
@@ -85,23 +97,28 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             await tx.RollbackAsync(CancellationToken.None);
-            return new AccountResult.Invalid(e.ConstraintName == "participants_national_id_key"
+            return new AccountResult.Invalid(e.ConstraintName is "participants_national_id_key" or "participants_national_id_lookup_key"
                 ? new(StringComparer.Ordinal) { ["nationalId"] = ["Số CCCD này đã được dùng để đăng ký. Mỗi người chỉ có một tài khoản; hãy đăng nhập."] }
                 : new(StringComparer.Ordinal) { ["phone"] = ["Số điện thoại này đã được đăng ký. Mỗi số chỉ có một tài khoản; hãy đăng nhập."] });
         }
-        var purposes = new List<string> { "participation" };
+        // One row per purpose agreed to, each with the wording version the form showed.
+        var purposes = new List<string> { ConsentPurposes.Participation };
         if (registration.ConsentPublishIfWinner)
         {
-            purposes.Add("publish_if_winner");
+            purposes.Add(ConsentPurposes.PublishIfWinner);
+        }
+        if (registration.ConsentContact)
+        {
+            purposes.Add(ConsentPurposes.Contact);
         }
         if (registration.GuardianName is not null)
         {
-            purposes.Add("guardian");
+            purposes.Add(ConsentPurposes.Guardian);
         }
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO participant_consents (participant_id, purpose, wording_version, consented_at)
             SELECT @id, purpose, @Version, @now FROM unnest(@purposes) AS purpose
-            """, new { id, Version = ConsentWording.Version, now, purposes = purposes.ToArray() }, tx, cancellationToken: ct));
+            """, new { id, texts.Current.Version, now, purposes = purposes.ToArray() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return new AccountResult.Ok((await GetAsync(id, ct))!);
     }
@@ -121,7 +138,7 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CredentialRow>(new CommandDefinition(
-            "SELECT id, password_hash FROM participants WHERE phone = @phone", new { phone }, cancellationToken: ct));
+            "SELECT id, password_hash FROM participants WHERE phone = @phone AND erased_at IS NULL", new { phone }, cancellationToken: ct));
         if (row is null)
         {
             // Hash anyway, so a wrong phone and a wrong password take the same time.
@@ -147,8 +164,11 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
     public async Task<ParticipantProfile?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // Npgsql reads a date column as DateOnly, so the profile record maps straight from the row.
-        return await connection.QuerySingleOrDefaultAsync<ParticipantProfile>(new CommandDefinition(ProfileSql, new { id }, cancellationToken: ct));
+        // Npgsql reads a date column as DateOnly, so the row maps straight from the columns.
+        var r = await connection.QuerySingleOrDefaultAsync<ProfileRow>(new CommandDefinition(ProfileSql, new { id }, cancellationToken: ct));
+        return r is null ? null : new ParticipantProfile(r.Id, r.FullName, r.Phone, r.NationalIdLast4 is null ? null : NationalIdVault.Mask(r.NationalIdLast4),
+            r.DateOfBirth, r.UnitId, r.UnitName, r.ParticipantType, r.GuardianName, r.GuardianRelationship, r.ConsentPublishIfWinner, r.ConsentContact,
+            r.IdentityLocked);
     }
 
     /// <summary>
@@ -181,11 +201,19 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         {
             return new AccountResult.Invalid(errors);
         }
-        if (current.NationalId is not null && nationalId != current.NationalId)
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // A number already given stays: the form may send it again (same number) or nothing; another number is refused.
+        var given = nationalId is null ? null : await vault.ProtectAsync(nationalId, ct);
+        if (current.NationalIdMasked is not null && given is not null
+            && given.Lookup != await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT national_id_lookup FROM participants WHERE id = @id", new { id }, cancellationToken: ct)))
         {
             return new AccountResult.Invalid(new(StringComparer.Ordinal) { ["nationalId"] = ["Số CCCD đã khai không thể thay đổi; liên hệ Ban tổ chức nếu khai nhầm."] });
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        if (current.NationalIdMasked is not null)
+        {
+            given = null;
+        }
         await using var tx = await connection.BeginTransactionAsync(ct);
         // Locks the row: a concurrent attempt start (which reads it FOR SHARE) waits, so it sees either the old
         // identity with no entry yet or the new one; never an entry made under a name that then changes.
@@ -201,9 +229,12 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         try
         {
             var updated = await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE participants SET full_name = @name, unit_id = @UnitId, national_id = coalesce(@nationalId, national_id), updated_at = @now
+                UPDATE participants SET full_name = @name, unit_id = @UnitId,
+                       national_id_protected = coalesce(@IdProtected, national_id_protected), national_id_lookup = coalesce(@IdLookup, national_id_lookup),
+                       national_id_last4 = coalesce(@IdLast4, national_id_last4), updated_at = @now
                 WHERE id = @id AND EXISTS (SELECT 1 FROM units WHERE id = @UnitId)
-                """, new { id, name, request.UnitId, nationalId, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
+                """, new { id, name, request.UnitId, IdProtected = given?.Protected, IdLookup = given?.Lookup, IdLast4 = given?.Last4, now = clock.GetUtcNow() },
+                tx, cancellationToken: ct));
             if (updated == 0)
             {
                 return new AccountResult.Invalid(new(StringComparer.Ordinal) { ["unitId"] = ["Đơn vị đã chọn không có trong danh sách; vui lòng chọn lại."] });

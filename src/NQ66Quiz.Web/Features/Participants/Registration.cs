@@ -14,12 +14,14 @@ public sealed record RegisterRequest(
     bool ConsentParticipation,
     bool ConsentPublishIfWinner,
     string? GuardianName = null,
-    bool GuardianConsent = false);
+    bool GuardianConsent = false,
+    bool ConsentContact = false,
+    string? GuardianRelationship = null);
 
 /// <summary>A registration that passed every rule: normalised, ready to store.</summary>
 public sealed record ValidRegistration(
     string FullName, DateOnly DateOfBirth, string Phone, string? NationalId, int UnitId, string ParticipantType,
-    string Password, bool ConsentPublishIfWinner, string? GuardianName);
+    string Password, bool ConsentPublishIfWinner, string? GuardianName, bool ConsentContact = false, string? GuardianRelationship = null);
 
 public static class ParticipantTypes
 {
@@ -35,18 +37,15 @@ public static class ParticipantTypes
     };
 }
 
-/// <summary>The consent wording people agree to; a change of wording gets a new version, and each consent row keeps the one seen.</summary>
-public static class ConsentWording
+/// <summary>Who represents a participant under 16 (Law 91/2025/QH15: children's data through their representative).</summary>
+public static class GuardianRelationships
 {
-    public const string Version = "2026-01";
-
-    public const string Participation = "Tôi đồng ý để Ban tổ chức dùng họ tên, ngày sinh, số điện thoại, số CCCD (nếu có), "
-        + "loại đối tượng và đơn vị của tôi để tổ chức cuộc thi, chấm điểm, xếp hạng và xác minh khi trao giải.";
-
-    public const string PublishIfWinner = "Nếu đoạt giải, tôi đồng ý để Ban tổ chức công bố họ tên viết tắt (ví dụ \"Nguyễn V. A.\") "
-        + "và đơn vị của tôi trên trang kết quả và bảng xếp hạng.";
-
-    public const string Guardian = "Tôi là cha, mẹ hoặc người giám hộ của người dự thi dưới 16 tuổi và đồng ý cho người này tham gia.";
+    public static readonly IReadOnlyDictionary<string, string> Names = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["cha"] = "Cha",
+        ["me"] = "Mẹ",
+        ["giam_ho"] = "Người giám hộ",
+    };
 }
 
 /// <summary>Registration rules, pure: every field checked, every message in Vietnamese saying what to fix.</summary>
@@ -107,8 +106,14 @@ public static class RegistrationRules
             Fail("consentParticipation", "Cần đồng ý cho Ban tổ chức dùng thông tin của bạn để tổ chức cuộc thi thì mới đăng ký được.");
         }
         string? guardianName = null;
+        string? guardianRelationship = null;
         if (dob is { } d && Age(d, today) < GuardianAge)
         {
+            if (request.GuardianRelationship is not { } relationship || !GuardianRelationships.Names.ContainsKey(relationship))
+            {
+                Fail("guardianRelationship", "Người dự thi dưới 16 tuổi cần cho biết người đại diện là cha, mẹ hay người giám hộ.");
+            }
+            guardianRelationship = request.GuardianRelationship;
             var (guardian, guardianError) = PersonName.Normalize(request.GuardianName, "Họ tên người giám hộ");
             if (guardianError is not null)
             {
@@ -125,7 +130,7 @@ public static class RegistrationRules
             return (null, errors);
         }
         return (new ValidRegistration(name!, dob!.Value, phone!, nationalId, request.UnitId!.Value, request.ParticipantType!,
-            password, request.ConsentPublishIfWinner, guardianName), errors);
+            password, request.ConsentPublishIfWinner, guardianName, request.ConsentContact, guardianRelationship), errors);
     }
 
     public static (DateOnly? Date, string? Error) ParseDateOfBirth(string? input, DateOnly today)

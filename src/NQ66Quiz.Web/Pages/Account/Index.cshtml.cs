@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Features.Privacy;
 using NQ66Quiz.Web.Features.Units;
 
 namespace NQ66Quiz.Web.Pages.Account;
 
-public sealed class IndexModel(ParticipantAccounts accounts, AttemptQueries attempts, UnitSearch units) : PageModel
+public sealed class IndexModel(ParticipantAccounts accounts, AttemptQueries attempts, UnitSearch units, PersonalData personalData) : PageModel
 {
     public ParticipantProfile Profile { get; private set; } = null!;
 
@@ -19,6 +20,8 @@ public sealed class IndexModel(ParticipantAccounts accounts, AttemptQueries atte
     public Dictionary<string, string[]> Errors { get; private set; } = new(StringComparer.Ordinal);
 
     public string? Message { get; private set; }
+
+    public string? EraseError { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : SignIn();
 
@@ -36,6 +39,17 @@ public sealed class IndexModel(ParticipantAccounts accounts, AttemptQueries atte
             case AccountResult.Refused refused:
                 Errors = new(StringComparer.Ordinal) { ["fullName"] = [refused.Message] };
                 break;
+        }
+        return await LoadAsync(ct) ? Page() : SignIn();
+    }
+
+    public async Task<IActionResult> OnPostEraseAsync(string? password, CancellationToken ct)
+    {
+        EraseError = await personalData.EraseOnRequestAsync(ParticipantAccounts.Me(User), password, ct);
+        if (EraseError is null)
+        {
+            await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Redirect(PrivacyApi.PolicyPath + "?da-xoa=true");
         }
         return await LoadAsync(ct) ? Page() : SignIn();
     }

@@ -32,6 +32,8 @@ public sealed class RegisterModel(ParticipantAccounts accounts, UnitSearch units
         public bool ConsentPublishIfWinner { get; set; }
         public string? GuardianName { get; set; }
         public bool GuardianConsent { get; set; }
+        public string? GuardianRelationship { get; set; }
+        public bool ConsentContact { get; set; }
     }
 
     public async Task OnGetAsync(CancellationToken ct) => Units = await units.SearchAsync(null, UnitSearch.MaxResults, ct);
@@ -40,7 +42,7 @@ public sealed class RegisterModel(ParticipantAccounts accounts, UnitSearch units
     {
         var f = Form;
         var result = await accounts.RegisterAsync(new RegisterRequest(f.FullName, f.DateOfBirth, f.Phone, f.NationalId, f.UnitId, f.ParticipantType,
-            f.Password, f.ConsentParticipation, f.ConsentPublishIfWinner, f.GuardianName, f.GuardianConsent), ct);
+            f.Password, f.ConsentParticipation, f.ConsentPublishIfWinner, f.GuardianName, f.GuardianConsent, f.ConsentContact, f.GuardianRelationship), ct);
         if (result is AccountResult.Ok ok)
         {
             await ParticipantAccounts.SignInAsync(HttpContext, ok.Profile);

@@ -5,6 +5,8 @@ using NQ66Quiz.Web.Features.Leaderboards;
 
 namespace NQ66Quiz.Web.Pages.Organizer.Contests;
 
+// Shows participants' names, phones and units (the ranking, the winners): every read is in the audit log.
+[NQ66Quiz.Web.Features.Organizers.AuditReads]
 public sealed class RoundModel(ContestStore store, ContestSetup setup, RoundClose close, RoundResults results, LeaderboardRebuild rebuild,
     RoundEnd end, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ContestOptions> options) : PageModel
 {

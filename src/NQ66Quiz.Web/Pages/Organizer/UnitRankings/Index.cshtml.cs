@@ -6,6 +6,8 @@ using NQ66Quiz.Web.Features.UnitRankings;
 namespace NQ66Quiz.Web.Pages.Organizer.UnitRankings;
 
 /// <summary>The city's view of a contest by unit: collective ranking (rule, compute, publish), winners, item analysis.</summary>
+// Shows participants' names, phones and units (the ranking, the winners): every read is in the audit log.
+[NQ66Quiz.Web.Features.Organizers.AuditReads]
 public sealed class IndexModel(ContestStore contests, CollectiveRanking ranking, UnitReport report, ItemAnalysis items) : PageModel
 {
     public IReadOnlyList<ContestView> Contests { get; private set; } = [];
