@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using NQ66Quiz.IntegrationTests.Contests;
+using NQ66Quiz.IntegrationTests.Infrastructure;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Infrastructure;

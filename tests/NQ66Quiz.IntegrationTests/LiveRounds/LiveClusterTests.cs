@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.SignalR.Client;
 using NQ66Quiz.IntegrationTests.Infrastructure;
 using NQ66Quiz.Web.Features.LiveRounds;
@@ -129,7 +128,7 @@ public sealed class Cluster : IAsyncDisposable
 {
     private static readonly string[] NginxPaths = ["/usr/sbin/nginx", "/usr/bin/nginx"];
     private static readonly string[] NginxTempFolders = ["body", "proxy", "fastcgi", "uwsgi", "scgi"];
-    private readonly List<Process?> _nodes = [];
+    private readonly List<AppProcess> _nodes = [];
     private Process? _nginx;
     private readonly string _dir = Directory.CreateTempSubdirectory("nq66-cluster-").FullName;
 
@@ -148,22 +147,30 @@ public sealed class Cluster : IAsyncDisposable
         }
     }
 
-    public static async Task<Cluster> StartAsync(AppFixture app, int nodes = 2)
+    public static Task<Cluster> StartAsync(AppFixture app, int nodes = 2) =>
+        StartAsync(app.ConnectionString, AppFixture.RedisConnectionString, app.RedisPrefix + "cluster:", "Testing", nodes);
+
+    /// <param name="environment">Testing (the in-process fixture's settings) or Production (the fault tests' own servers).</param>
+    public static async Task<Cluster> StartAsync(string postgres, string redis, string redisPrefix, string environment, int nodes = 2)
     {
         var nginx = NginxPaths.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("The two-node test needs nginx: `apt-get install -y nginx-light` (the test command does this).");
         var cluster = new Cluster();
         try
         {
-            var ports = new List<int>();
             for (var i = 0; i < nodes; i++)
             {
-                var port = FreePort();
-                ports.Add(port);
-                cluster._nodes.Add(StartNode(app, port, Path.Combine(cluster._dir, $"node-{i}.log")));
-                await WaitReadyAsync(port, Path.Combine(cluster._dir, $"node-{i}.log"));
+                var node = new AppProcess(postgres, redis, new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["ASPNETCORE_ENVIRONMENT"] = environment,
+                    ["Redis__KeyPrefix"] = redisPrefix,
+                    ["Contests__JobIntervalSeconds"] = "3600",
+                });
+                cluster._nodes.Add(node);
+                await node.StartAsync(readyPath: "/health/ready");
             }
-            var balancer = FreePort();
+            var ports = cluster._nodes.Select(n => n.Port).ToList();
+            var balancer = FreePorts.Next();
             foreach (var sub in NginxTempFolders)
             {
                 Directory.CreateDirectory(Path.Combine(cluster._dir, sub));
@@ -189,31 +196,6 @@ public sealed class Cluster : IAsyncDisposable
         }
     }
 
-    private static Process StartNode(AppFixture app, int port, string log)
-    {
-        var web = Path.Combine(RepoRoot, "src", "NQ66Quiz.Web");
-        var dll = Path.Combine(web, "bin", "Release", "net10.0", "NQ66Quiz.Web.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = web,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        info.Environment["ConnectionStrings__Postgres"] = app.ConnectionString;
-        info.Environment["ConnectionStrings__Redis"] = AppFixture.RedisConnectionString;
-        info.Environment["Redis__KeyPrefix"] = app.RedisPrefix + "cluster:";
-        info.Environment["Contests__JobIntervalSeconds"] = "3600";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        var writer = new StreamWriter(log) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
     private static async Task WaitReadyAsync(int port, string log)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -234,33 +216,10 @@ public sealed class Cluster : IAsyncDisposable
         throw new InvalidOperationException($"Nothing ready on port {port} after 60 s; see {log}: {(File.Exists(log) ? File.ReadAllText(log) : "")}");
     }
 
-    /// <summary>A random free loopback port in 20000–29999.</summary>
-    public static int FreePort()
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var port = Random.Shared.Next(20000, 30000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
-        throw new InvalidOperationException("No free port in 20000-29999.");
-    }
-
     /// <summary>Kills a node as a crash would (no graceful shutdown).</summary>
-    public void StopNode(int index)
-    {
-        _nodes[index]?.Kill(entireProcessTree: true);
-        _nodes[index]?.WaitForExit(10_000);
-        _nodes[index]?.Dispose();
-        _nodes[index] = null;
-    }
+    public void StopNode(int index) => _nodes[index].Kill();
+
+    public AppProcess Node(int index) => _nodes[index];
 
     /// <summary>How many different nodes served requests under <paramref name="path"/> (nginx's access log).</summary>
     public int UpstreamsSeen(string path) => File.ReadLines(Path.Combine(_dir, "access.log"))

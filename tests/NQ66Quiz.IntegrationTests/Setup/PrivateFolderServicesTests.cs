@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using NQ66Quiz.IntegrationTests.Contests;
 using Npgsql;
 using StackExchange.Redis;
+
+using NQ66Quiz.IntegrationTests.Infrastructure;
 
 namespace NQ66Quiz.IntegrationTests.Setup;
 
@@ -27,7 +27,7 @@ public sealed class PrivateFolderServicesTests
         var clone = Path.Combine(home.FullName, "nq66");
         CopyFolder(Path.Combine(checkout, ".ci"), Path.Combine(clone, ".ci"));
         File.Copy(Path.Combine(checkout, "docker-compose.yml"), Path.Combine(clone, "docker-compose.yml"));
-        var (pgPort, redisPort) = (FreePort(), FreePort());
+        var (pgPort, redisPort) = (FreePorts.Next(), FreePorts.Next());
         var env = new Dictionary<string, string> { ["NQ66_PG_PORT"] = $"{pgPort}", ["NQ66_REDIS_PORT"] = $"{redisPort}" };
         var pg = $"Host=127.0.0.1;Port={pgPort};Username=nq66;Password=nq66;Database=nq66;Pooling=false;Timeout=5";
         try
@@ -89,25 +89,6 @@ public sealed class PrivateFolderServicesTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $".ci/services {verb} exited {process.ExitCode}:\n{await output}\n{await errors}");
-    }
-
-    // A port in 20000-29999 that nothing listens on (the machine's rule for servers a test starts by hand).
-    private static int FreePort()
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var port = Random.Shared.Next(20000, 30000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
-        throw new InvalidOperationException("No free port in 20000-29999.");
     }
 
     private static void CopyFolder(string from, string to)
