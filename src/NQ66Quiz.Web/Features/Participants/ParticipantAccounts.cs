@@ -164,6 +164,12 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
     public async Task<ParticipantProfile?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ReadProfileAsync(connection, id, ct);
+    }
+
+    /// <summary>The profile as the API and pages show it (national ID masked); null for an unknown or erased account.</summary>
+    internal static async Task<ParticipantProfile?> ReadProfileAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    {
         // Npgsql reads a date column as DateOnly, so the row maps straight from the columns.
         var r = await connection.QuerySingleOrDefaultAsync<ProfileRow>(new CommandDefinition(ProfileSql, new { id }, cancellationToken: ct));
         return r is null ? null : new ParticipantProfile(r.Id, r.FullName, r.Phone, r.NationalIdLast4 is null ? null : NationalIdVault.Mask(r.NationalIdLast4),
@@ -248,12 +254,15 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         return new AccountResult.Ok((await GetAsync(id, ct))!);
     }
 
-    public static Task SignInAsync(HttpContext http, ParticipantProfile profile)
+    public static async Task SignInAsync(HttpContext http, ParticipantProfile profile)
     {
+        // The cookie carries the account's session stamp: a password change bumps it and signs other browsers out.
+        var stamp = await http.RequestServices.GetRequiredService<ParticipantSessions>().StampAsync(profile.Id, http.RequestAborted) ?? 0;
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimType, profile.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, profile.FullName)],
+            [new Claim(ClaimType, profile.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, profile.FullName),
+             new Claim(ParticipantSessions.StampClaim, stamp.ToString(System.Globalization.CultureInfo.InvariantCulture))],
             CookieAuthenticationDefaults.AuthenticationScheme);
-        return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
     }
 
     /// <summary>The signed-in participant's id, or null for anyone else.</summary>

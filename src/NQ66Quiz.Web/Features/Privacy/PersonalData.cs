@@ -19,7 +19,8 @@ public sealed class PrivacyOptions
 /// A participant's rights over their data: download everything (JSON) and erase it. Erasure anonymises the row instead
 /// of deleting it: attempts, entries, results and live answers keep pointing at it, so every other person's rank, the
 /// unit figures and published results stay exactly what they were; what identifies the person (name, phone, date of
-/// birth, national ID, representative, consents, password, live nickname, names on certificates) is gone.
+/// birth, national ID, e-mail, representative, consents, password and open reset links, live nickname, names on
+/// certificates) is gone, and every session of the account ends (its session stamp changes).
 /// </summary>
 public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault vault, PrivacyTexts texts, TimeProvider clock, IOptions<PrivacyOptions> options)
 {
@@ -28,7 +29,7 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
 
     private static readonly PasswordHasher<ParticipantAccount> Hasher = new();
 
-    private sealed record PersonRow(long Id, string FullName, string Phone, DateOnly DateOfBirth, string? NationalIdProtected, string? NationalId,
+    private sealed record PersonRow(long Id, string FullName, string Phone, string? Email, DateOnly DateOfBirth, string? NationalIdProtected, string? NationalId,
         string UnitName, string ParticipantType, string? GuardianName, string? GuardianRelationship, DateTimeOffset CreatedAt);
 
     /// <summary>Everything stored about the participant, as the participant may download it.</summary>
@@ -37,7 +38,7 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
         await using var c = await dataSource.OpenConnectionAsync(ct);
         var args = new { participantId };
         var person = await c.QuerySingleOrDefaultAsync<PersonRow>(new CommandDefinition("""
-            SELECT p.id, p.full_name, p.phone, p.date_of_birth, p.national_id_protected, p.national_id, u.name AS unit_name, p.participant_type,
+            SELECT p.id, p.full_name, p.phone, p.email, p.date_of_birth, p.national_id_protected, p.national_id, u.name AS unit_name, p.participant_type,
                    p.guardian_name, p.guardian_relationship, p.created_at
             FROM participants p JOIN units u ON u.id = p.unit_id WHERE p.id = @participantId AND p.erased_at IS NULL
             """, args, cancellationToken: ct));
@@ -73,6 +74,7 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
                 person.Id,
                 person.FullName,
                 person.Phone,
+                person.Email,
                 DateOfBirth = person.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 // The person's own download is the one place the whole number appears.
                 NationalId = person.NationalIdProtected is { } p ? vault.Unprotect(p) : person.NationalId,
@@ -174,8 +176,9 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
         await c.ExecuteAsync(new CommandDefinition("""
             UPDATE participants SET full_name = @name, phone = NULL, date_of_birth = NULL, national_id = NULL, national_id_protected = NULL,
                    national_id_lookup = NULL, national_id_last4 = NULL, guardian_name = NULL, guardian_relationship = NULL,
-                   password_hash = '!erased', erased_at = @now, updated_at = @now
+                   email = NULL, password_hash = '!erased', session_stamp = session_stamp + 1, erased_at = @now, updated_at = @now
             WHERE id = ANY(@ids);
+            UPDATE participant_password_resets SET revoked_at = @now WHERE participant_id = ANY(@ids) AND used_at IS NULL AND revoked_at IS NULL;
             DELETE FROM participant_consents WHERE participant_id = ANY(@ids);
             UPDATE live_players SET nickname = 'Ẩn danh ' || id, nickname_key = 'ẩn danh ' || id WHERE participant_id = ANY(@ids);
             UPDATE certificates SET recipient_name = @name WHERE participant_id = ANY(@ids);
