@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;
 
@@ -86,6 +87,7 @@ public sealed class AnswerWriter(LiveStore store, IOptions<LiveOptions> options,
             }
             return;
         }
+        Telemetry.GroupCommitBatch.Record(batch.Count, Telemetry.LiveKind);
         foreach (var p in batch)
         {
             p.Done.TrySetResult(true);
