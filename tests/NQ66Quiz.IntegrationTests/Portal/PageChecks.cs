@@ -47,11 +47,14 @@ public static partial class PageChecks
         {
             await page.AddScriptTagAsync(new() { Path = AxePath });
         }
-        var violations = await page.EvaluateAsync<JsonElement>("""
-            async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
-              .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ") + " " + (n.failureSummary || "").replace(/\s+/g, " ")).join(" | ")}`)
+        var results = await page.EvaluateAsync<JsonElement>("""
+            async () => { const r = await axe.run(document, { resultTypes: ["violations"] });
+              return { passes: r.passes.length, violations: r.violations
+                .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ") + " " + (n.failureSummary || "").replace(/\s+/g, " ")).join(" | ")}`) }; }
             """);
-        var list = violations.EnumerateArray().Select(v => v.GetString()).ToList();
+        // A scan that checked nothing would also report nothing: axe-core's rules ran and some passed.
+        Assert.True(results.GetProperty("passes").GetInt32() > 5, $"{page.Url}: axe-core ran no rules");
+        var list = results.GetProperty("violations").EnumerateArray().Select(v => v.GetString()).ToList();
         Assert.True(list.Count == 0, $"{page.Url}: {list.Count} axe-core violation(s):\n" + string.Join('\n', list));
     }
 
@@ -64,10 +67,9 @@ public static partial class PageChecks
     /// <summary>All of it at once, with a screenshot kept for a person to look at.</summary>
     public static async Task AssertPhoneReadyAsync(IPage page, string screenshot)
     {
-        await Infrastructure.Screenshots.KeepAsync(page, screenshot);
-        await AssertNoSidewaysScrollAsync(page);
-        await AssertTapTargetsAsync(page);
-        await AssertNoAxeViolationsAsync(page);
+        var report = new PhoneReport();
+        await report.CheckAsync(page, screenshot);
+        report.AssertClean();
     }
 
     /// <summary>
@@ -98,4 +100,31 @@ public static partial class PageChecks
         var start = Math.Max(0, m.Index - 60);
         return "…" + Regex.Replace(text[start..Math.Min(text.Length, m.Index + m.Length + 60)], @"\s+", " ") + "…";
     }
+}
+
+/// <summary>Checks page after page of a walk and fails once at the end with everything found, so one run shows it all.</summary>
+public sealed class PhoneReport
+{
+    private readonly List<string> _failures = [];
+
+    public int Pages { get; private set; }
+
+    public async Task CheckAsync(IPage page, string screenshot)
+    {
+        Pages++;
+        await Infrastructure.Screenshots.KeepAsync(page, screenshot);
+        foreach (var check in new Func<IPage, Task>[] { PageChecks.AssertNoSidewaysScrollAsync, PageChecks.AssertTapTargetsAsync, PageChecks.AssertNoAxeViolationsAsync })
+        {
+            try
+            {
+                await check(page);
+            }
+            catch (Xunit.Sdk.TrueException e)
+            {
+                _failures.Add($"[{screenshot}] {e.Message}");
+            }
+        }
+    }
+
+    public void AssertClean() => Assert.True(_failures.Count == 0, $"{_failures.Count} problem(s) on {Pages} page(s):\n" + string.Join("\n", _failures));
 }

@@ -50,38 +50,40 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
     [Fact]
     public async Task A_participant_walks_every_page_at_360px_with_44px_tap_targets_and_no_axe_violations()
     {
+        await App.LoadUnitsAsync();
         var (organizer, contest, round) = await App.OpenRoundAsync(questions: 4, round: App.Round(questions: 4),
             contest: TestData.Contest(await App.UnitIdAsync("Sở Tư pháp"), answersShown: "after_each_attempt"));
         organizer.Dispose();
 
+        var report = new PhoneReport();
         await browser.RunAsync(App.BaseAddress, async page =>
         {
             var nativeDialogs = 0;
             page.Dialog += async (_, dialog) => { nativeDialogs++; await dialog.DismissAsync(); };
 
             await page.GotoAsync("/");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-home");
+            await report.CheckAsync(page, "phone-home");
             await page.GotoAsync("/cuoc-thi");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-contests");
+            await report.CheckAsync(page, "phone-contests");
             await page.GotoAsync($"/cuoc-thi/{contest.Slug}");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-contest");
+            await report.CheckAsync(page, "phone-contest");
             await page.GotoAsync("/dang-nhap");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-sign-in");
+            await report.CheckAsync(page, "phone-sign-in");
             await page.GotoAsync("/hoc");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-study-index");
+            await report.CheckAsync(page, "phone-study-index");
             await page.GotoAsync("/hoc/quan-diem-1");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-study-page");
+            await report.CheckAsync(page, "phone-study-page");
 
             await page.GotoAsync("/luyen-tap");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-practice");
+            await report.CheckAsync(page, "phone-practice");
             await page.GotoAsync("/luyen-tap?phan=quan-diem-2");
             await page.Locator(".practice-option").First.ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Trả lời" }).ClickAsync();
             await Assertions.Expect(page.Locator(".practice-verdict")).ToBeVisibleAsync();
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-practice-feedback");
+            await report.CheckAsync(page, "phone-practice-feedback");
 
             await page.GotoAsync($"/dang-ky?ReturnUrl=%2Fcuoc-thi%2F{contest.Slug}");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-register");
+            await report.CheckAsync(page, "phone-register");
             await page.GetByLabel("Họ và tên", new() { Exact = true }).FillAsync("Nguyễn Văn An");
             await page.GetByLabel("Ngày sinh", new() { Exact = true }).FillAsync("15/04/1990");
             await page.GetByLabel("Số điện thoại di động", new() { Exact = true }).FillAsync("0912 345 678");
@@ -93,12 +95,12 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
             await page.Locator("input[name='Form.ConsentParticipation']").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Đăng ký" }).ClickAsync();
             await page.WaitForURLAsync($"**/cuoc-thi/{contest.Slug}");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-contest-signed-in");
+            await report.CheckAsync(page, "phone-contest-signed-in");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Vào thi" }).ClickAsync();
             await page.WaitForURLAsync("**/cuoc-thi/luot-thi/*");
             await Assertions.Expect(page.Locator("#answered")).ToHaveTextAsync("đã trả lời 0/4");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-attempt");
+            await report.CheckAsync(page, "phone-attempt");
             await page.Locator("#cau-1 label.option").First.ClickAsync();
             await Assertions.Expect(page.Locator("#save-status")).ToHaveTextAsync("Đã lưu câu 1");
             await page.Locator("#cau-2 label.option").Nth(1).ClickAsync();
@@ -112,7 +114,7 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
             var ask = page.GetByRole(AriaRole.Dialog, new() { Name = "Nộp bài?" });
             await Assertions.Expect(ask).ToBeVisibleAsync();
             await Assertions.Expect(ask).ToContainTextAsync("Còn 2 câu chưa trả lời.");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-attempt-confirm");
+            await report.CheckAsync(page, "phone-attempt-confirm");
             await ask.GetByRole(AriaRole.Button, new() { Name = "Làm tiếp" }).ClickAsync();
             await Assertions.Expect(ask).ToBeHiddenAsync();
             Assert.Contains("/cuoc-thi/luot-thi/", page.Url, StringComparison.Ordinal);
@@ -122,13 +124,14 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
             Assert.Equal(0, nativeDialogs);
             await Assertions.Expect(page.Locator("#time-up")).ToHaveCountAsync(0);
             await Assertions.Expect(page.Locator("a.read-more").First).ToBeVisibleAsync();
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-result");
+            await report.CheckAsync(page, "phone-result");
 
             await page.GotoAsync($"/cuoc-thi/{contest.Slug}/tuan/{round.Number}/xep-hang");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-leaderboard");
+            await report.CheckAsync(page, "phone-leaderboard");
             await page.GotoAsync("/tai-khoan");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-account");
+            await report.CheckAsync(page, "phone-account");
         });
+        report.AssertClean();
     }
 
     [Fact]
@@ -138,18 +141,19 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
         organizer.Dispose();
         await App.ImportQuestionsAsync(new TestQuestion("kh-001") { Topics = ["ke-hoach-ha-noi"], Stem = "Kế hoạch số 244/KH-UBND của Thành phố do ai ký?" });
 
+        var report = new PhoneReport();
         await browser.RunAsync(App.BaseAddress, async page =>
         {
             await SignInOrganizerAsync(page, "/to-chuc");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-organizer-console");
+            await report.CheckAsync(page, "phone-organizer-console");
             await page.GotoAsync("/to-chuc/cuoc-thi");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-organizer-contests");
+            await report.CheckAsync(page, "phone-organizer-contests");
             await page.GotoAsync($"/to-chuc/cuoc-thi/{contest.Id}");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-organizer-contest");
+            await report.CheckAsync(page, "phone-organizer-contest");
             await page.GotoAsync("/to-chuc/ngan-hang");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-organizer-bank");
+            await report.CheckAsync(page, "phone-organizer-bank");
             await page.GotoAsync("/to-chuc/ngan-hang/kh-001");
-            await PageChecks.AssertPhoneReadyAsync(page, "phone-organizer-bank-editor");
+            await report.CheckAsync(page, "phone-organizer-bank-editor");
 
             // Monospace fonts without Vietnamese glyphs fall back per mark and print "Kê´hoạch"; the editor uses the
             // proportional face the rest of the page reads in, and that face has the precomposed letters.
@@ -165,6 +169,7 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
             Assert.True(widths[0] <= widths[1] + 0.5, $"'ế' is {widths[0]:F1}px wide against 'e' {widths[1]:F1}px: the marks sit beside the letter");
             Assert.Contains("Kế hoạch số 244", await editor.InputValueAsync(), StringComparison.Ordinal);
         });
+        report.AssertClean();
     }
 
     [Fact]
@@ -256,6 +261,7 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
     [Fact]
     public async Task When_time_runs_out_the_page_submits_for_the_participant_and_the_result_says_so()
     {
+        await App.LoadUnitsAsync();
         var (organizer, contest, round) = await App.OpenRoundAsync(questions: 4, round: App.Round(questions: 4, minutes: 1));
         organizer.Dispose();
         var (participant, _) = await App.RegisterAsync(TestData.Registration("0912345678", await App.UnitIdAsync("Phường Hoàn Kiếm")));

@@ -111,6 +111,7 @@ public sealed partial class PortalFramingTests(AppFixture app, BrowserFixture br
     [Fact]
     public async Task Every_page_has_a_Vietnamese_title_and_shows_no_internal_notes_file_paths_or_setting_names()
     {
+        await App.LoadUnitsAsync();
         // The real bank and study pages, as .ci/serve loads them: their sources are what a person reads.
         foreach (var file in Directory.EnumerateFiles(Path.Combine(TestData.ContentRoot, "questions"), "*.md"))
         {

@@ -11,8 +11,7 @@ public sealed class ResultModel(AttemptQueries queries) : PageModel
     public AttemptResult Result { get; private set; } = null!;
 
     /// <summary>The attempt page sends the participant here with <c>?het-gio=1</c> when it submitted for them at the deadline.</summary>
-    [BindProperty(Name = "het-gio", SupportsGet = true)]
-    public bool TimeRanOut { get; set; }
+    public bool TimeRanOut => Request.Query["het-gio"] == "1";
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
