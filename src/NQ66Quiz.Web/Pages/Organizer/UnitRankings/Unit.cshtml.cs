@@ -14,7 +14,7 @@ public sealed class UnitModel(UnitPages pages) : PageModel
     public async Task<IActionResult> OnGetAsync(long contestId, int unitId, CancellationToken ct)
     {
         // Another unit's page does not exist for a unit organizer: 404, as the APIs answer.
-        if (await pages.UnitAsync(contestId, unitId, UnitScope.Of(User), ct) is not { } view)
+        if (await pages.UnitAsync(contestId, unitId, NQ66Quiz.Web.Features.Organizers.OrganizerScope.From(User), ct) is not { } view)
         {
             return NotFound();
         }
