@@ -36,21 +36,24 @@ public static class UnitRankingsModule
     public static IEndpointRouteBuilder MapUnitRankings(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
         var organizer = organizerApi.MapGroup("/unit-rankings").WithTags("Organizer: units");
-        organizer.MapGet("/contests/{contestId:long}/figures", FiguresAsync)
+        // Endpoints with ownSubtree read a contest through the caller's subtree only, so a ward's organizer reaches the
+        // city's contest too (its people take part in it).
+        var ownSubtree = new ReadsOwnSubtreeOfContestAttribute();
+        organizer.MapGet("/contests/{contestId:long}/figures", FiguresAsync).WithMetadata(ownSubtree)
             .WithSummary("Số người tham gia, lượt thi, tỷ lệ, điểm trung bình, điểm tối đa, người đoạt giải: theo đơn vị (cộng dồn cây) và tuần.");
-        organizer.MapGet("/contests/{contestId:long}/knowledge-map", KnowledgeMapAsync)
+        organizer.MapGet("/contests/{contestId:long}/knowledge-map", KnowledgeMapAsync).WithMetadata(ownSubtree)
             .WithSummary("Tỷ lệ trả lời đúng theo đơn vị × quan điểm (1–5) và nhiệm vụ (1–7), với số câu trả lời của mỗi ô.");
-        organizer.MapGet("/contests/{contestId:long}/item-analysis", ItemAnalysisAsync)
+        organizer.MapGet("/contests/{contestId:long}/item-analysis", ItemAnalysisAsync).WithMetadata(ownSubtree)
             .WithSummary("Phân tích câu hỏi: độ khó, độ phân biệt, nghi đáp án sai.");
-        organizer.MapGet("/contests/{contestId:long}/report.xlsx", ReportAsync)
+        organizer.MapGet("/contests/{contestId:long}/report.xlsx", ReportAsync).WithMetadata(ownSubtree)
             .WithSummary("Báo cáo sơ kết/tổng kết (XLSX) của một đơn vị (unitId) hoặc toàn thành phố.");
         organizer.MapGet("/contests/{contestId:long}/ranking", ReviewAsync);
         organizer.MapPut("/contests/{contestId:long}/ranking/settings", SaveSettingsAsync);
         organizer.MapPost("/contests/{contestId:long}/ranking/compute", ComputeAsync);
         organizer.MapPost("/contests/{contestId:long}/ranking/publish", PublishAsync);
-        organizer.MapGet("/contests/{contestId:long}/units/{unitId:int}/certificate.pdf", CollectiveCertificateAsync)
+        organizer.MapGet("/contests/{contestId:long}/units/{unitId:int}/certificate.pdf", CollectiveCertificateAsync).WithMetadata(ownSubtree)
             .WithSummary("Giấy chứng nhận giải tập thể (PDF), sau khi công bố.");
-        organizer.MapGet("/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf", IndividualCertificateAsync)
+        organizer.MapGet("/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf", IndividualCertificateAsync).WithMetadata(ownSubtree)
             .WithSummary("Giấy chứng nhận giải cá nhân (PDF), sau khi công bố kết quả tuần thi.");
 
         app.MapGet("/api/contests/{slug}/units", async Task<Results<Ok<PublicUnitsView>, NotFound>> (string slug, UnitPages pages, CancellationToken ct) =>

@@ -5,6 +5,7 @@ using NQ66Quiz.Web.Features.UnitRankings;
 namespace NQ66Quiz.Web.Pages.Organizer.UnitRankings;
 
 /// <summary>A unit's own page for its organizer: figures, trend by round, sub-units, knowledge map, widget snippet.</summary>
+[NQ66Quiz.Web.Features.Organizers.ReadsOwnSubtreeOfContest]
 public sealed class UnitModel(UnitPages pages) : PageModel
 {
     public UnitPageView View { get; private set; } = null!;
