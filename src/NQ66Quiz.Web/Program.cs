@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Features.AntiCheat;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
@@ -32,6 +33,7 @@ builder.Services.AddAttempts();                          // lượt thi
 builder.Services.AddLeaderboards();                      // bảng xếp hạng (Redis)
 builder.Services.AddUnitRankings(builder.Configuration); // xếp hạng đơn vị: figures, collective prizes, reports, certificates
 builder.Services.AddLiveRounds(builder.Configuration);   // vòng thi trực tiếp: SignalR hubs, PIN/QR, group-committed answers
+builder.Services.AddAntiCheat();                         // gian lận cần xem lại: where attempts start from, flags for review
 
 var app = builder.Build();
 
@@ -66,6 +68,8 @@ app.MapLeaderboards(organizerApi);
 app.MapUnitRankings(organizerApi);
 // Live rounds: SignalR hubs under /hubs (Origin allow-list in front of them) and their organizer API in the group.
 app.MapLiveRounds(organizerApi);
+// Anti-cheat flags of a round, for organizers before they publish.
+app.MapAntiCheat(organizerApi);
 
 // Pages: the organizer console (/to-chuc) needs the organizer policy; every other page needs a signed-in participant
 // unless it is marked [AllowAnonymous] (Platform.AddPlatform). Study has pages only.
