@@ -162,9 +162,9 @@ public static class GeneratedContest
                 FROM (SELECT attempt_id, count(*) FILTER (WHERE is_correct) AS correct FROM attempt_questions GROUP BY attempt_id) s
                 WHERE a.id = s.attempt_id;
 
-                -- Live rounds at meetings: one in round 2 in unit mode (some people play for another unit than their own), one in
-                -- round 3 with signed-in players only (they count for their own unit), one outside the contest (counts nowhere).
-                -- Removed players and players who never answered do not count either.
+                -- Live rounds at meetings: one in round 2 in unit mode (some people play for another unit than their own, and
+                -- still count for their own), one in round 3 with signed-in players only, one outside the contest (counts
+                -- nowhere). Guests without an account, removed players and players who never answered do not count either.
                 INSERT INTO live_rounds (title, created_by, time_limit_seconds, points, streak_bonus, leaderboard_each_question, unit_mode,
                                          require_identity, phase, shuffle_seed, created_at, opened_at, started_at, ended_at, contest_round_id)
                 SELECT 'Vòng trực tiếp thử ' || k, 'generated', 20, 1000, true, true, k <> 2, k = 2, 'ended', k, @now, t, t, t + interval '30 minutes', r.id

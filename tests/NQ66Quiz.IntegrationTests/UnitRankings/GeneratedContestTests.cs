@@ -95,9 +95,9 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
     private sealed record RawLivePlayer(long Id, long RoundId, long? ParticipantId, int? UnitId, bool Removed);
 
     /// <summary>
-    /// The players of live rounds held in this contest's rounds, from plain SELECTs of each table: a player who answered
-    /// at least once is one entry of that round, for the unit they played for (else their account's), a guest a person of
-    /// their own (negated player id); no score, no prize.
+    /// The players of live rounds held in this contest's rounds, from plain SELECTs of each table: a player signed in with
+    /// a participant account who answered at least once is one entry of that round, for their account's unit; guests and
+    /// removed players count nowhere; no score, no prize.
     /// </summary>
     private static async Task<List<RawEntry>> LiveEntriesAsync(NpgsqlConnection connection)
     {
@@ -108,10 +108,8 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
         var answered = (await connection.QueryAsync<long>("SELECT player_id FROM live_answers")).ToHashSet();
         var units = (await connection.QueryAsync<(long Id, int UnitId)>("SELECT id, unit_id FROM participants")).ToDictionary(p => p.Id, p => p.UnitId);
         var players = await connection.QueryAsync<RawLivePlayer>("SELECT id, round_id, participant_id, unit_id, removed_at IS NOT NULL AS removed FROM live_players");
-        return [.. players.Where(p => liveRounds.ContainsKey(p.RoundId) && !p.Removed && answered.Contains(p.Id))
-            .Select(p => (Player: p, Unit: p.UnitId ?? (p.ParticipantId is { } id ? units[id] : null)))
-            .Where(x => x.Unit is not null)
-            .Select(x => new RawEntry(liveRounds[x.Player.RoundId], x.Player.ParticipantId ?? -x.Player.Id, x.Unit!.Value, 1, null, null, false, null))];
+        return [.. players.Where(p => liveRounds.ContainsKey(p.RoundId) && !p.Removed && answered.Contains(p.Id) && p.ParticipantId is not null)
+            .Select(p => new RawEntry(liveRounds[p.RoundId], p.ParticipantId!.Value, units[p.ParticipantId.Value], 1, null, null, false, null))];
     }
 
     private static Expected Compute(IEnumerable<RawEntry> rows)
@@ -171,11 +169,16 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
         Assert.Equal(32, view.Figures.Where(f => f.RoundNumber is null && Data.TopUnitIds.Contains(f.UnitId)).Sum(f => f.Winners));
         Assert.Equal(0, view.Figures.Where(f => f.RoundNumber == 3).Sum(f => f.Winners));
 
-        // Live rounds count: the city's round 2 has more people and entries than its online entries alone (guests, and
-        // people who only came to the meeting), and every live player counted is in the recomputation above.
+        // Live rounds count: the city's round 2 has more people and entries than its online entries alone (people who
+        // only came to the meeting), and every live player counted is in the recomputation above; the planted guests
+        // (answering, in units) are not.
         var liveOnly = (await LiveEntriesAsync(connection)).ToList();
-        Assert.True(liveOnly.Count(e => e.ParticipantId < 0) >= 100, $"{liveOnly.Count(e => e.ParticipantId < 0)} guests counted");
-        Assert.Contains(liveOnly, e => e.RoundNumber == 3 && e.ParticipantId > 0);
+        Assert.True(liveOnly.Count >= 300, $"{liveOnly.Count} live entries counted");
+        Assert.Contains(liveOnly, e => e.RoundNumber == 3);
+        Assert.True(await connection.ExecuteScalarAsync<long>("""
+            SELECT count(*) FROM live_players p WHERE p.participant_id IS NULL AND p.unit_id IS NOT NULL AND p.removed_at IS NULL
+              AND EXISTS (SELECT 1 FROM live_answers a WHERE a.player_id = p.id)
+            """) >= 100, "guests who answered were planted");
         var allTop = Data.TopUnitIds.SelectMany(t => subtree[t]).ToHashSet();
         var round2 = view.Figures.Where(f => f.RoundNumber == 2 && Data.TopUnitIds.Contains(f.UnitId)).ToList();
         var round2Online = entries.Where(e => e.RoundNumber == 2 && allTop.Contains(e.UnitId)).Except(liveOnly).ToList();

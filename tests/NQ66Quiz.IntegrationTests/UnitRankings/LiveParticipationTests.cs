@@ -12,7 +12,8 @@ namespace NQ66Quiz.IntegrationTests.UnitRankings;
 
 /// <summary>
 /// A live round held in a contest round, played through the real hubs, counts in that contest's participation by unit:
-/// a player who answered is a participant and an entry of the round's unit; one who only joined is not; and an organizer
+/// a signed-in player who answered is a participant and an entry of their own unit; one who only joined, and a guest, are
+/// not; and an organizer
 /// can attach a live round only to a contest round of their own subtree.
 /// </summary>
 public sealed class LiveParticipationTests(AppFixture app) : LiveTest(app)
@@ -30,25 +31,41 @@ public sealed class LiveParticipationTests(AppFixture app) : LiveTest(app)
         var (online, _) = await App.RegisterAsync(TestData.Registration("0912345001", other, "Trần Thị Mai"));
         await App.TakeAsync(online, round.Id, right: 2, takes: TimeSpan.FromMinutes(3));
 
-        // Live, at Phường Hoàn Kiếm's meeting during that round, in unit mode: An answers, Bình only joins.
+        // Live, at Phường Hoàn Kiếm's meeting during that round, in unit mode: An (signed in, of the ward) answers; Bình
+        // (signed in) only joins; a guest answers for the ward but is nobody we can count; Mai (online already, of Ba
+        // Đình) plays for the ward and still counts once, for her own unit.
+        var (anClient, _) = await App.RegisterAsync(TestData.Registration("0912345002", ward, "Nguyễn Văn An"));
+        var (binhClient, _) = await App.RegisterAsync(TestData.Registration("0912345003", ward, "Lê Văn Bình"));
         var liveId = await organizer.CreateLiveRoundAsync(new CreateLiveRoundRequest("Tọa đàm tại phường", ["live-01"], null, UnitMode: true,
             ContestRoundId: round.Id));
         var opened = await organizer.OpenLiveRoundAsync(liveId);
         await using var host = new LiveHost(App.BaseAddress, App.CookieHeader(organizer));
         await host.WatchAsync(liveId);
-        await using var an = new LivePlayer(App.BaseAddress);
-        await using var binh = new LivePlayer(App.BaseAddress);
+        await using var an = new LivePlayer(App.BaseAddress, cookie: App.CookieHeader(anClient));
+        await using var binh = new LivePlayer(App.BaseAddress, cookie: App.CookieHeader(binhClient));
+        await using var guest = new LivePlayer(App.BaseAddress);
+        await using var mai = new LivePlayer(App.BaseAddress, cookie: App.CookieHeader(online));
         Assert.True((await an.JoinAsync(opened.Pin, "An", ward)).Ok);
         Assert.True((await binh.JoinAsync(opened.Pin, "Bình", ward)).Ok);
+        Assert.True((await guest.JoinAsync(opened.Pin, "Khách", ward)).Ok);
+        Assert.True((await mai.JoinAsync(opened.Pin, "Mai", ward)).Ok);
         Assert.True((await host.CommandAsync(LiveHostMethods.Start, liveId)).Ok);
         await an.Questions.NextAsync();
-        Assert.True((await an.AnswerAsync(1, await App.CorrectOptionAsync(liveId, 1))).Accepted);
+        var key = await App.CorrectOptionAsync(liveId, 1);
+        foreach (var player in new[] { an, guest, mai })
+        {
+            Assert.True((await player.AnswerAsync(1, key)).Accepted);
+        }
+        await using (var db = App.OpenConnection())
+        {
+            Assert.Equal(3, await Dapper.SqlMapper.ExecuteScalarAsync<int>(db, "SELECT count(*)::int FROM live_players WHERE participant_id IS NOT NULL"));
+        }
 
         var view = (await organizer.GetFromJsonAsync<UnitFiguresView>($"/api/organizer/unit-rankings/contests/{contest.Id}/figures"))!;
         UnitFigure Of(int unit, int? number) => view.Figures.Single(f => f.UnitId == unit && f.RoundNumber == number);
         Assert.Equal((1L, 1L), (Of(ward, 1).Participants, Of(ward, 1).Entries));
         Assert.Null(Of(ward, 1).AverageBestScore);
-        Assert.Equal((1L, 1L), (Of(other, 1).Participants, Of(other, 1).Entries));
+        Assert.Equal((1L, 2L), (Of(other, 1).Participants, Of(other, 1).Entries));
         Assert.Equal(2.0, Of(other, 1).AverageBestScore);
         var city = view.Figures.Single(f => f.ParentId is null && f.RoundNumber is null);
         Assert.Equal(2L, city.Participants);

@@ -26,10 +26,11 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
     /// <summary>
     /// One row per person and round they entered, with the unit they entered for: online entries (attempts started), and
     /// the players of live rounds held in a contest round (<c>live_rounds.contest_round_id</c>, migration 0070). A live
-    /// player counts once they answered a question, as one entry, for the unit they played for (a signed-in participant's
-    /// own unit when the round was not in unit mode); a player without an account is a person of their own, keyed by the
-    /// negated player id so it never meets a participant id. Live play has no best score, perfect score or prize here:
-    /// average, perfect scores and winners stay the online contest's.
+    /// player counts once they answered a question, as one entry, for their own unit — and only when signed in with their
+    /// participant account: a guest's nickname is no person we can tell apart from the online participants, and counting
+    /// guests would let anyone with the PIN raise a unit's rate (the collective prizes go by rate). The unit a player
+    /// chose in unit mode is the live round's own scoring, not where the person belongs. Live play has no best score,
+    /// perfect score or prize here: average, perfect scores and winners stay the online contest's.
     /// </summary>
     public const string EntriesCte = """
         entries AS (
@@ -43,13 +44,12 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
                   AND rr.prize_code IS NOT NULL AND r.results_published_at IS NOT NULL
             WHERE r.contest_id = @contestId AND e.attempts_used > 0
             UNION ALL
-            SELECT r.number, coalesce(lp.participant_id, -lp.id), coalesce(lp.unit_id, p.unit_id), 1,
-                   NULL::integer, false, false, NULL::text
+            SELECT r.number, lp.participant_id, p.unit_id, 1, NULL::integer, false, false, NULL::text
             FROM live_rounds l
             JOIN contest_rounds r ON r.id = l.contest_round_id
             JOIN live_players lp ON lp.round_id = l.id AND lp.removed_at IS NULL
-            LEFT JOIN participants p ON p.id = lp.participant_id
-            WHERE r.contest_id = @contestId AND coalesce(lp.unit_id, p.unit_id) IS NOT NULL
+            JOIN participants p ON p.id = lp.participant_id
+            WHERE r.contest_id = @contestId
               AND EXISTS (SELECT 1 FROM live_answers la WHERE la.round_id = l.id AND la.player_id = lp.id)
         )
         """;
@@ -116,13 +116,13 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
                     WHERE r.contest_id = @contestId AND {UnitScope.Filter("e.unit_id")}
                     UNION ALL
                     -- The same people as EntriesCte's live branch.
-                    SELECT coalesce(lp.participant_id, -lp.id), la.received_at
+                    SELECT lp.participant_id, la.received_at
                     FROM live_rounds l
                     JOIN contest_rounds r ON r.id = l.contest_round_id
                     JOIN live_players lp ON lp.round_id = l.id AND lp.removed_at IS NULL
-                    LEFT JOIN participants p ON p.id = lp.participant_id
+                    JOIN participants p ON p.id = lp.participant_id
                     JOIN live_answers la ON la.round_id = l.id AND la.player_id = lp.id
-                    WHERE r.contest_id = @contestId AND {UnitScope.Filter("coalesce(lp.unit_id, p.unit_id)")}
+                    WHERE r.contest_id = @contestId AND {UnitScope.Filter("p.unit_id")}
                 ) x
                 GROUP BY person
             )
