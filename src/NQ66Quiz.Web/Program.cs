@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Features.AntiCheat;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
@@ -40,6 +41,7 @@ builder.Services.AddLeaderboards();                      // bảng xếp hạng 
 builder.Services.AddUnitRankings(builder.Configuration); // xếp hạng đơn vị: figures, collective prizes, reports, certificates
 builder.Services.AddLiveRounds(builder.Configuration);   // vòng thi trực tiếp: SignalR hubs, PIN/QR, group-committed answers
 builder.Services.AddPortal(builder.Configuration);       // official framing: organizing body, contact, emblem, home page's open round
+builder.Services.AddAntiCheat();                         // gian lận cần xem lại: where attempts start from, flags for review
 
 var app = builder.Build();
 
@@ -80,6 +82,8 @@ app.MapUnitRankings(organizerApi);
 app.MapLiveRounds(organizerApi);
 // The organizing body's emblem (a file the deployment configures).
 app.MapPortal();
+// Anti-cheat flags of a round, for organizers before they publish.
+app.MapAntiCheat(organizerApi);
 
 // Pages: the organizer console (/to-chuc) needs the organizer policy; every other page needs a signed-in participant
 // unless it is marked [AllowAnonymous] (Platform.AddPlatform). Study has pages only.
