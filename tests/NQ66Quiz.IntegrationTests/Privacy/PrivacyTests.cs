@@ -133,6 +133,11 @@ public sealed class PrivacyTests(AppFixture app) : ContestTest(app)
             FROM participants p WHERE id = @id
             """, new { id = people[0].Id });
         Assert.Equal((PersonalData.ErasedName, null, null, null, 0), row);
+        // The anti-cheat signals (network prefix, device hash) of the erased person's attempts go with the rest.
+        Assert.Equal(0, await connection.QuerySingleAsync<int>(
+            "SELECT count(*)::int FROM attempt_origins o JOIN attempts a ON a.id = o.attempt_id WHERE a.participant_id = @id", new { id = people[0].Id }));
+        Assert.True(await connection.QuerySingleAsync<int>(
+            "SELECT count(*)::int FROM attempt_origins o JOIN attempts a ON a.id = o.attempt_id WHERE a.participant_id = @id", new { id = people[1].Id }) > 0);
         // The attempt stays (anonymised): everyone keeps their rank, the statistics and the unit counts do not move.
         Assert.Equal(ranksBefore, await RanksAsync(round.Id));
         var boardAfter = await anonymous.GetFromJsonAsync<LeaderboardView>($"/api/rounds/{round.Id}/leaderboard");

@@ -182,6 +182,7 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
             DELETE FROM participant_consents WHERE participant_id = ANY(@ids);
             UPDATE live_players SET nickname = 'Ẩn danh ' || id, nickname_key = 'ẩn danh ' || id WHERE participant_id = ANY(@ids);
             UPDATE certificates SET recipient_name = @name WHERE participant_id = ANY(@ids);
+            DELETE FROM attempt_origins WHERE attempt_id IN (SELECT id FROM attempts WHERE participant_id = ANY(@ids));
             """, args, tx, cancellationToken: ct));
     }
 }
