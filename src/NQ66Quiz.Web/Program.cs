@@ -20,6 +20,9 @@ builder.AddPlatform();
 // Meters for operators: Prometheus scrape at /metrics (loopback only), OTLP where configured.
 builder.AddTelemetry();
 
+// Rate limits on registration, sign-in, attempt start and answers (429 with Retry-After); hubs have LiveHubFilter.
+builder.Services.AddRateLimits();
+
 // Features, one line each (Features/<Feature>/).
 builder.Services.AddOrganizers();                        // ban tổ chức: accounts, roles, unit scope, audit log
 builder.Services.AddUnits();                             // đơn vị: directory and search
@@ -48,6 +51,8 @@ app.UseErrorResponses();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authentication: attempts and answers are counted per signed-in participant.
+app.UseRateLimiter();
 
 // Health and API description.
 app.MapPlatformHealth();

@@ -41,7 +41,7 @@ public abstract record AccountOutcome<T>
 /// </summary>
 public sealed class OrganizerAccounts(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    public const int MinPasswordLength = 12;
+    public const int MinPasswordLength = OrganizerPasswords.MinLength;
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
     private static readonly PasswordHasher<OrganizerAccount> Hasher = new();
@@ -84,20 +84,7 @@ public sealed class OrganizerAccounts(NpgsqlDataSource dataSource, TimeProvider 
             ? e : null;
     }
 
-    public static string? PasswordError(string? password) =>
-        password is null || password.Length < MinPasswordLength
-            ? $"Mật khẩu cần ít nhất {MinPasswordLength} ký tự."
-            : password.Length > 200 ? "Mật khẩu dài quá 200 ký tự." : null;
-
-    /// <summary>Whether the account behind a cookie is still active with the same role and unit.</summary>
-    public async Task<bool> IsCurrentAsync(OrganizerScope scope, CancellationToken ct = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
-            SELECT EXISTS (SELECT 1 FROM organizer_accounts
-                           WHERE id = @AccountId AND role = @Role AND unit_id = @UnitId AND disabled_at IS NULL)
-            """, new { scope.AccountId, scope.Role, scope.UnitId }, cancellationToken: ct));
-    }
+    public static string? PasswordError(string? password) => OrganizerPasswords.Error(password);
 
     public async Task<bool> AnyAdminAsync(CancellationToken ct = default)
     {
