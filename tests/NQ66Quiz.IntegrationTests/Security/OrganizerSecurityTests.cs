@@ -128,6 +128,18 @@ public sealed class OrganizerSecurityTests(AppFixture app) : IntegrationTest(app
     }
 
     [Fact]
+    public async Task The_console_sign_out_button_ends_the_session_on_the_server()
+    {
+        using var browser = await App.CreateOrganizerClientAsync();
+        var stolen = App.CookieHeader(browser);
+        using var signedOut = await PostFormAsync(browser, "/to-chuc", "/to-chuc/dang-xuat", []);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.Equal("/to-chuc/dang-nhap", signedOut.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(stolen));
+    }
+
+    [Fact]
     public async Task A_session_ends_after_two_idle_hours_on_the_server()
     {
         await App.EnsureAdminAsync();
