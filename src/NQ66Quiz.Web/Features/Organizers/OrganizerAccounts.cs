@@ -79,7 +79,7 @@ public sealed class OrganizerAccounts(NpgsqlDataSource dataSource, TimeProvider 
 
     public static string? NormalizeEmail(string? email)
     {
-        var e = (email ?? "").Normalize(NormalizationForm.FormC).Trim().ToLowerInvariant();
+        var e = VietnameseText.Nfc(email ?? "").Trim().ToLowerInvariant();
         return e.Length is > 3 and <= 254 && MailAddress.TryCreate(e, out var parsed) && parsed.Address == e && e.Contains('.', StringComparison.Ordinal)
             ? e : null;
     }

@@ -26,7 +26,7 @@ public static class OrganizerPasswords
     public static string? Error(string? password)
     {
         // Length in characters as a person counts them (a precomposed "ệ" is one), after NFC.
-        var text = (password ?? "").Normalize(NormalizationForm.FormC);
+        var text = VietnameseText.Nfc(password ?? "");
         var length = new StringInfo(text).LengthInTextElements;
         if (length < MinLength)
         {
@@ -41,7 +41,7 @@ public static class OrganizerPasswords
             : null;
     }
 
-    private static string Key(string password) => password.Normalize(NormalizationForm.FormC).ToLowerInvariant();
+    private static string Key(string password) => VietnameseText.Nfc(password).ToLowerInvariant();
 
     private static FrozenSet<string> Load()
     {

@@ -185,7 +185,7 @@ public static partial class BankMarkdown
     public static string Folded(string markdown)
     {
         var plain = TooDeep(markdown) is null ? SafePlainText(markdown) : markdown;
-        return Spaces().Replace(plain.Normalize(NormalizationForm.FormC).ToLower(Vietnamese), " ").Trim();
+        return Spaces().Replace(VietnameseText.Nfc(plain).ToLower(Vietnamese), " ").Trim();
     }
 
     /// <summary>
