@@ -23,10 +23,14 @@ builder.AddTelemetry();
 // Rate limits on registration, sign-in, attempt start and answers (429 with Retry-After); hubs have LiveHubFilter.
 builder.Services.AddRateLimits();
 
+// Delivery: Brotli/gzip responses, year-long immutable caching of versioned static files (Infrastructure/Delivery.cs).
+builder.Services.AddDelivery();
+
 // Features, one line each (Features/<Feature>/).
 builder.Services.AddOrganizers();                        // ban tổ chức: accounts, roles, unit scope, audit log
 builder.Services.AddUnits();                             // đơn vị: directory and search
 builder.Services.AddParticipants();                      // người dự thi: register, sign in, profile
+builder.Services.AddPasswordResets();                    // quên mật khẩu: organizer codes, mailed links, password change
 builder.Services.AddQuestionBank();                      // ngân hàng câu hỏi: import, edit, export
 builder.Services.AddStudy();                             // bài đọc tìm hiểu (/hoc)
 builder.Services.AddPractice();                          // luyện tập
@@ -46,6 +50,8 @@ if (CommandLine.IsVerb(args))
 
 // The metrics scrape answers before anything else.
 app.UseTelemetry();
+// Compression wraps everything after it: pages, APIs, error pages and static files.
+app.UseResponseCompression();
 // Errors in Vietnamese (the /loi page for browsers, ProblemDetails for /api) and request body limits; static files.
 app.UseErrorResponses();
 app.UseStaticFiles();
@@ -63,6 +69,7 @@ var organizerApi = app.MapOrganizerApi();
 app.MapOrganizers(organizerApi);
 app.MapUnits(organizerApi);
 app.MapParticipants();
+app.MapPasswordResets(organizerApi);
 app.MapQuestionBank(organizerApi);
 app.MapPractice();
 app.MapContests(organizerApi);

@@ -46,6 +46,7 @@ public sealed class AuthorizationTests(AppFixture app) : IntegrationTest(app)
         // The public pages, listed: a page joins this list only by saying [AllowAnonymous].
         Assert.Equal(
         [
+            "/Account/PasswordReset", "/Account/PasswordResetLink",
             "/Account/Register", "/Account/SignIn", "/Contests/Contest", "/Contests/Index", "/Contests/Leaderboard", "/Contests/RoundResults",
             "/Error", "/Index", "/Live/Index", "/OrganizerInvitation", "/OrganizerSignIn", "/Practice/Index", "/Study/Index", "/Study/Read",
             "/Units/Certificate", "/Units/Contest", "/Units/Widget",

@@ -220,5 +220,38 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         "POST /api/organizer/live-rounds/", "GET /api/organizer/live-rounds/", "POST /api/organizer/live-rounds/{id:long}/open",
         "GET /api/organizer/live-rounds/{id:long}/qr.svg", "GET /api/organizer/live-rounds/{id:long}/results",
         "GET /api/organizer/live-rounds/{id:long}/results.{format:regex(^(xlsx|csv)$)}",
+        // Participants (password reset codes): A_unit_organizer_finds_and_issues_reset_codes_only_for_participants_of_their_subtree above.
+        "GET /api/organizer/participants/", "POST /api/organizer/participants/{participantId:long}/password-reset-code",
     ];
+
+    [Fact]
+    public async Task A_unit_organizer_finds_and_issues_reset_codes_only_for_participants_of_their_subtree()
+    {
+        await App.LoadUnitsAsync();
+        var myUnit = await App.UnitIdAsync("Phường Hoàn Kiếm");
+        var theirUnit = await App.UnitIdAsync("Phường Ba Đình");
+        var (_, mine) = await App.RegisterAsync(TestData.Registration("0912345678", myUnit, name: "Nguyễn Văn An"));
+        var (_, theirs) = await App.RegisterAsync(TestData.Registration("0912345679", theirUnit, name: "Nguyễn Văn Bình"));
+        using var organizer = await App.CreateOrganizerClientAsync(OrganizerRoles.UnitOrganizer, myUnit);
+        using var author = await App.CreateOrganizerClientAsync(OrganizerRoles.QuestionAuthor, null);
+        using var admin = await App.CreateOrganizerClientAsync();
+
+        var found = await organizer.GetFromJsonAsync<List<NQ66Quiz.Web.Features.Participants.ParticipantLookup>>("/api/organizer/participants?q=Nguy%E1%BB%85n");
+        using var other = await organizer.PostAsync($"/api/organizer/participants/{theirs.Id}/password-reset-code", null);
+        using var own = await organizer.PostAsync($"/api/organizer/participants/{mine.Id}/password-reset-code", null);
+        using var notTheirDuty = await author.PostAsync($"/api/organizer/participants/{mine.Id}/password-reset-code", null);
+        using var byAdmin = await admin.PostAsync($"/api/organizer/participants/{theirs.Id}/password-reset-code", null);
+        var adminFound = await admin.GetFromJsonAsync<List<NQ66Quiz.Web.Features.Participants.ParticipantLookup>>("/api/organizer/participants?q=Nguy%E1%BB%85n");
+
+        Assert.Equal([mine.Id], found!.Select(p => p.Id));
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notTheirDuty.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, byAdmin.StatusCode);
+        Assert.Equal(2, adminFound!.Count);
+        await using var db = App.OpenConnection();
+        Assert.Equal([mine.Id, theirs.Id], (await Dapper.SqlMapper.QueryAsync<long>(db, "SELECT participant_id FROM participant_password_resets ORDER BY id")).ToList());
+        using var page = await organizer.GetAsync($"/to-chuc/nguoi-du-thi?q=0912345679");
+        Assert.DoesNotContain("Nguyễn Văn Bình", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -116,6 +116,9 @@ public sealed class RateLimitTests(AppFixture app) : IntegrationTest(app)
         Assert.Equal(RateLimits.Registration, endpoints["POST /api/participants/register"]);
         Assert.Equal(RateLimits.SignIn, endpoints["POST /api/participants/sign-in"]);
         Assert.Equal(RateLimits.SignIn, endpoints["POST /api/organizer/sign-in"]);
+        Assert.Equal(RateLimits.SignIn, endpoints["POST /api/participants/password-reset/code"]);
+        Assert.Equal(RateLimits.SignIn, endpoints["POST /api/participants/password-reset/email"]);
+        Assert.Equal(RateLimits.SignIn, endpoints["POST /api/participants/password-reset/link"]);
         Assert.Equal(RateLimits.AttemptStart, endpoints["POST /api/rounds/{roundId:long}/attempts"]);
         Assert.Equal(RateLimits.Answers, endpoints["PUT /api/attempts/{attemptId:long}/answers/{position:int}"]);
         Assert.Equal(RateLimits.Answers, endpoints["PUT /api/attempts/{attemptId:long}/prediction"]);

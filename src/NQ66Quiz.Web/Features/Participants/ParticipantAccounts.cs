@@ -38,7 +38,7 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
 
     private sealed record CredentialRow(long Id, string PasswordHash);
 
-    private const string ProfileSql = """
+    internal const string ProfileSql = """
         SELECT p.id, p.full_name, p.phone, p.national_id, p.date_of_birth, p.unit_id, u.name AS unit_name,
                p.participant_type, p.guardian_name,
                EXISTS (SELECT 1 FROM participant_consents c WHERE c.participant_id = p.id AND c.purpose = 'publish_if_winner') AS consent_publish_if_winner,
@@ -217,12 +217,15 @@ public sealed class ParticipantAccounts(NpgsqlDataSource dataSource, TimeProvide
         return new AccountResult.Ok((await GetAsync(id, ct))!);
     }
 
-    public static Task SignInAsync(HttpContext http, ParticipantProfile profile)
+    public static async Task SignInAsync(HttpContext http, ParticipantProfile profile)
     {
+        // The cookie carries the account's session stamp: a password change bumps it and signs other browsers out.
+        var stamp = await http.RequestServices.GetRequiredService<ParticipantSessions>().StampAsync(profile.Id, http.RequestAborted) ?? 0;
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimType, profile.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, profile.FullName)],
+            [new Claim(ClaimType, profile.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, profile.FullName),
+             new Claim(ParticipantSessions.StampClaim, stamp.ToString(System.Globalization.CultureInfo.InvariantCulture))],
             CookieAuthenticationDefaults.AuthenticationScheme);
-        return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
     }
 
     /// <summary>The signed-in participant's id, or null for anyone else.</summary>

@@ -90,17 +90,9 @@ public static class RegistrationRules
             Fail("participantType", "Vui lòng chọn đối tượng: học sinh, sinh viên; cán bộ, công chức, viên chức, người lao động; hoặc Nhân dân.");
         }
         var password = request.Password ?? "";
-        if (password.Length < MinimumPasswordLength)
+        if (PasswordError(password, phone) is { } passwordError)
         {
-            Fail("password", $"Mật khẩu cần ít nhất {MinimumPasswordLength} ký tự.");
-        }
-        else if (password.Length > 128)
-        {
-            Fail("password", "Mật khẩu dài tối đa 128 ký tự.");
-        }
-        else if (phone is not null && PhoneNumber.Normalize(password).Phone == phone)
-        {
-            Fail("password", "Mật khẩu không được trùng số điện thoại.");
+            Fail("password", passwordError);
         }
         if (!request.ConsentParticipation)
         {
@@ -126,6 +118,21 @@ public static class RegistrationRules
         }
         return (new ValidRegistration(name!, dob!.Value, phone!, nationalId, request.UnitId!.Value, request.ParticipantType!,
             password, request.ConsentPublishIfWinner, guardianName), errors);
+    }
+
+    /// <summary>The password rule of registration, also applied when a password is changed or reset.</summary>
+    public static string? PasswordError(string? password, string? phone)
+    {
+        password ??= "";
+        if (password.Length < MinimumPasswordLength)
+        {
+            return $"Mật khẩu cần ít nhất {MinimumPasswordLength} ký tự.";
+        }
+        if (password.Length > 128)
+        {
+            return "Mật khẩu dài tối đa 128 ký tự.";
+        }
+        return phone is not null && PhoneNumber.Normalize(password).Phone == phone ? "Mật khẩu không được trùng số điện thoại." : null;
     }
 
     public static (DateOnly? Date, string? Error) ParseDateOfBirth(string? input, DateOnly today)
