@@ -130,6 +130,24 @@ public static class Runner
         return report;
     }
 
+    /// <summary>The 1-minute load average (/proc/loadavg), or null where the OS has none.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static async Task RunGroupAsync(List<Scenario> group, RunOptions o, Wire wire, Prometheus metrics, List<ScenarioReport> reports, TextWriter output,
         CancellationToken ct)
     {
@@ -141,7 +159,15 @@ public static class Runner
             }
             var wireBefore = (wire.BytesOut, wire.BytesIn, wire.ConnectionsOpened, wire.Reconnects);
             var before = await metrics.ScrapeAsync(ct);
+            // The machine's load average beside every figure: on a shared box absolute times follow it, ratios less so.
+            var loadBefore = LoadAverage();
             var outcomes = await Task.WhenAll(group.Select(s => Engine.RunAsync(s, o.Quiet ? TextWriter.Null : output, ct)));
+            var loadAfter = LoadAverage();
+            foreach (var s in group.Where(_ => loadBefore is not null && loadAfter is not null))
+            {
+                s.Facts["load_average_1m_before"] = loadBefore!.Value;
+                s.Facts["load_average_1m_after"] = loadAfter!.Value;
+            }
             var after = await metrics.ScrapeAsync(ct);
             var server = Prometheus.Summarise(before, after);
             var connect = wire.ConnectTimes();

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
+using NQ66Quiz.Web.Features.AntiCheat;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.LiveRounds;
 using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Features.Portal;
 using NQ66Quiz.Web.Features.Practice;
 using NQ66Quiz.Web.Features.QuestionBank;
 using NQ66Quiz.Web.Features.Study;
@@ -39,6 +41,8 @@ builder.Services.AddAttempts();                          // lượt thi
 builder.Services.AddLeaderboards();                      // bảng xếp hạng (Redis)
 builder.Services.AddUnitRankings(builder.Configuration); // xếp hạng đơn vị: figures, collective prizes, reports, certificates
 builder.Services.AddLiveRounds(builder.Configuration);   // vòng thi trực tiếp: SignalR hubs, PIN/QR, group-committed answers
+builder.Services.AddPortal(builder.Configuration);       // official framing: organizing body, contact, emblem, home page's open round
+builder.Services.AddAntiCheat();                         // gian lận cần xem lại: where attempts start from, flags for review
 
 var app = builder.Build();
 
@@ -78,6 +82,10 @@ app.MapLeaderboards(organizerApi);
 app.MapUnitRankings(organizerApi);
 // Live rounds: SignalR hubs under /hubs (Origin allow-list in front of them) and their organizer API in the group.
 app.MapLiveRounds(organizerApi);
+// The organizing body's emblem (a file the deployment configures).
+app.MapPortal();
+// Anti-cheat flags of a round, for organizers before they publish.
+app.MapAntiCheat(organizerApi);
 
 // Pages: the organizer console (/to-chuc) needs the organizer policy; every other page needs a signed-in participant
 // unless it is marked [AllowAnonymous] (Platform.AddPlatform). Study has pages only.

@@ -21,7 +21,7 @@ public static class VietnamTime
     {
         if (string.IsNullOrWhiteSpace(input))
         {
-            return (null, $"Vui lòng nhập {what} (giờ Việt Nam), ví dụ 2026-12-07T10:00.");
+            return (null, $"Vui lòng nhập {what} (giờ Việt Nam) dạng ngày/tháng/năm giờ:phút, ví dụ 07/12/2026 10:00.");
         }
         var text = input.Trim();
         if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
@@ -29,15 +29,25 @@ public static class VietnamTime
         {
             return (Truncate(withOffset.ToUniversalTime()), null);
         }
-        if (DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "HH:mm dd/MM/yyyy", "dd/MM/yyyy HH:mm"],
+        if (DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "H:mm d/M/yyyy", "d/M/yyyy H:mm", "d/M/yyyy H:mm:ss"],
                 CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
             return (Truncate(new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime()), null);
         }
-        return (null, $"{char.ToUpper(what[0], CultureInfo.InvariantCulture)}{what[1..]} \"{text}\" không đúng dạng năm-tháng-ngàyTgiờ:phút, ví dụ 2026-12-07T10:00 (giờ Việt Nam).");
+        return (null, $"{char.ToUpper(what[0], CultureInfo.InvariantCulture)}{what[1..]} \"{text}\" không đúng dạng ngày/tháng/năm giờ:phút, ví dụ 07/12/2026 10:00 (giờ Việt Nam; cũng nhận 2026-12-07T10:00).");
     }
 
-    /// <summary>"2026-12-07T10:00:00", the value of an HTML datetime-local input (step 1 s) in Vietnam time.</summary>
+    /// <summary>
+    /// "07/12/2026 10:00" (seconds only when there are some), how the organizer forms show and take a time: typed as
+    /// text, because a datetime-local input follows the browser's language (mm/dd/yyyy on an English one).
+    /// </summary>
+    public static string ToForm(DateTimeOffset instant)
+    {
+        var local = ToLocal(instant);
+        return local.ToString(local.Second == 0 ? "dd/MM/yyyy HH:mm" : "dd/MM/yyyy HH:mm:ss", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"2026-12-07T10:00:00", the ISO form the API documents, in Vietnam time.</summary>
     public static string ToInput(DateTimeOffset instant) => ToLocal(instant).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static bool HasOffset(string text) => text.EndsWith('Z') || text.LastIndexOfAny(['+', '-']) > 10;

@@ -22,6 +22,14 @@ public static class Database
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
                 builder.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
             }
+            // No session state is left on a pooled connection (transactions end, SET is LOCAL, the migrator unlocks
+            // its advisory lock), so the reset statements Npgsql would send with every checkout are skipped unless
+            // the operator's connection string asks for them.
+            if (!builder.ConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
+                && !builder.ConnectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
             return builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>()).Build();
         });
         services.AddSingleton<Migrator>();

@@ -17,7 +17,7 @@ public static class Telemetry
 
     private static readonly Meter Meter = new(MeterName);
 
-    /// <summary>Players connected to a live-round hub on this node (the live-rounds hub adds and removes).</summary>
+    /// <summary>Players seated in a live round through a hub connection of this node (<c>LiveConnections</c> adds and removes).</summary>
     public static readonly UpDownCounter<long> ConnectedPlayers = Meter.CreateUpDownCounter<long>("nq66.live.connected_players", "{player}",
         "Players connected to a live-round hub on this node.");
 
@@ -36,6 +36,11 @@ public static class Telemetry
     public static readonly Histogram<int> RedisWriteBatch = Meter.CreateHistogram("nq66.redis.write_batch.size", "{command}",
         "Redis commands sent in one pipelined batch (leaderboard writes).",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 3, 10, 30, 100, 300, 1000, 3000] });
+
+    /// <summary>The <c>kind</c> tag of the answer meters: online attempts and live rounds.</summary>
+    public static readonly KeyValuePair<string, object?> OnlineKind = new("kind", "online");
+
+    public static readonly KeyValuePair<string, object?> LiveKind = new("kind", "live");
 
     public static readonly Counter<long> AttemptsSubmitted = Meter.CreateCounter<long>("nq66.attempts.submitted", "{attempt}",
         "Attempts submitted and scored.");

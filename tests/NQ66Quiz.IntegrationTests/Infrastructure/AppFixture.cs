@@ -180,6 +180,10 @@ public sealed class AppFixture : IAsyncLifetime
 
 public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Program>
 {
+    public const string PortalAddress = "Số 1 phố Thử Nghiệm, Phường Hoàn Kiếm, Hà Nội";
+    public const string PortalHotline = "024 3825 0000";
+    public const string PortalEmail = "bantochuc@nq66.test";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -195,6 +199,10 @@ public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Progr
         // the whole run. Security/RateLimitTests checks them on an app of its own with small limits.
         builder.UseSetting("RateLimits:Registration:Burst", "100000");
         builder.UseSetting("RateLimits:SignIn:Burst", "100000");
+        // The contact lines a deployment configures (Portal/PortalFramingTests reads them back from the footer).
+        builder.UseSetting("Portal:Address", PortalAddress);
+        builder.UseSetting("Portal:Hotline", PortalHotline);
+        builder.UseSetting("Portal:ContactEmail", PortalEmail);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(fixture.Clock));
     }

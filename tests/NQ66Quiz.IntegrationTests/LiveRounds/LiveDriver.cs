@@ -39,10 +39,15 @@ public sealed class LivePlayer : IAsyncDisposable
     public JoinResult? Joined { get; private set; }
 
     /// <param name="skipNegotiation">WebSockets straight away, as behind the balancer: any node may take the connection.</param>
-    public LivePlayer(Uri baseAddress, bool reconnect = false, bool skipNegotiation = false)
+    /// <param name="cookie">A signed-in participant's Cookie header (<c>AppFixture.CookieHeader</c>): they play as themselves.</param>
+    public LivePlayer(Uri baseAddress, bool reconnect = false, bool skipNegotiation = false, string? cookie = null)
     {
         var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, LiveRoutes.PlayerHub), o =>
         {
+            if (cookie is not null)
+            {
+                o.Headers["Cookie"] = cookie;
+            }
             if (skipNegotiation)
             {
                 o.SkipNegotiation = true;

@@ -30,6 +30,7 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         new("POST", "/api/organizer/rounds/{roundId:long}/close", "/api/organizer/rounds/{round}/close"),
         new("POST", "/api/organizer/rounds/{roundId:long}/publish", "/api/organizer/rounds/{round}/publish"),
         new("GET", "/api/organizer/rounds/{roundId:long}/export", "/api/organizer/rounds/{round}/export?format=csv&scope=all"),
+        new("GET", "/api/organizer/rounds/{roundId:long}/flags", "/api/organizer/rounds/{round}/flags"),
         new("GET", "/api/organizer/contests/{contestId:long}/headcounts", "/api/organizer/contests/{contest}/headcounts"),
         new("PUT", "/api/organizer/contests/{contestId:long}/headcounts", "/api/organizer/contests/{contest}/headcounts",
             new[] { new NQ66Quiz.Web.Features.Units.HeadcountUpdate(otherUnit, 500) }),
@@ -145,6 +146,8 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
     [InlineData(OrganizerRoles.QuestionAuthor, "POST", "/api/organizer/contests")]
     [InlineData(OrganizerRoles.QuestionAuthor, "GET", "/api/organizer/rounds/{round}/export")]
     [InlineData(OrganizerRoles.LiveHost, "GET", "/api/organizer/rounds/{round}/results")]
+    [InlineData(OrganizerRoles.LiveHost, "GET", "/api/organizer/rounds/{round}/flags")]
+    [InlineData(OrganizerRoles.QuestionAuthor, "GET", "/api/organizer/rounds/{round}/flags")]
     [InlineData(OrganizerRoles.LiveHost, "GET", "/api/organizer/bank/export.md")]
     [InlineData(OrganizerRoles.QuestionAuthor, "GET", "/api/organizer/audit")]
     public async Task A_role_gets_403_outside_its_duty(string role, string method, string url)

@@ -59,16 +59,24 @@ public static class GeneratedContest
         }
 
         var organizer = await app.CreateOrganizerClientAsync();
-        var contest = await organizer.CreateContestAsync(TestData.Contest(tops[0], name: "Cuộc thi tổng hợp Nghị quyết 66") with { Slug = slug });
+        // A city-wide contest, as the city's are: organized by the city root, which the admin's creation put in place.
+        int city;
+        await using (var connection = app.OpenConnection())
+        {
+            city = await connection.ExecuteScalarAsync<int>("SELECT id FROM units WHERE kind = 'city'");
+        }
+        var contest = await organizer.CreateContestAsync(TestData.Contest(city, name: "Cuộc thi tổng hợp Nghị quyết 66") with { Slug = slug });
         var now = app.Clock.GetUtcNow();
         long[] rounds;
         await using (var connection = app.OpenConnection())
         await using (var tx = await connection.BeginTransactionAsync())
         {
             var sql = """
-                -- Headcounts: every unit declares one (a top unit's covers its sub-units), rates spread from ~20 % to ~100 %.
+                -- Headcounts: every unit declares one, a top unit's covering its sub-units. ~97 % of a top unit's people take part,
+                -- so headcounts of 1.2–5.2 times its people spread the rates from ~19 % to ~80 %: some units fall under a
+                -- minimum rate, none is above 100 %. (Top units are told by id: by now they hang below the city root.)
                 INSERT INTO unit_headcounts (contest_id, unit_id, headcount, updated_at)
-                SELECT @contestId, u.id, CASE WHEN u.parent_id IS NULL THEN @perTop * (1 + abs(hashtext('h' || u.id)) % 400 / 100.0) ELSE @perSub * 2 END::integer, @now
+                SELECT @contestId, u.id, CASE WHEN u.id = ANY(@tops) THEN @perTop * (1.2 + abs(hashtext('h' || u.id)) % 400 / 100.0) ELSE @perSub * 2 END::integer, @now
                 FROM units u WHERE u.code LIKE 'sinh-%';
 
                 INSERT INTO contest_rounds (contest_id, number, opens_at, closes_at, question_count, blueprint, time_limit_seconds,
@@ -154,6 +162,47 @@ public static class GeneratedContest
                 FROM (SELECT attempt_id, count(*) FILTER (WHERE is_correct) AS correct FROM attempt_questions GROUP BY attempt_id) s
                 WHERE a.id = s.attempt_id;
 
+                -- Live rounds at meetings: one in round 2 in unit mode (some people play for another unit than their own, and
+                -- still count for their own), one in round 3 with signed-in players only, one outside the contest (counts
+                -- nowhere). Guests without an account, removed players and players who never answered do not count either.
+                INSERT INTO live_rounds (title, created_by, time_limit_seconds, points, streak_bonus, leaderboard_each_question, unit_mode,
+                                         require_identity, phase, shuffle_seed, created_at, opened_at, started_at, ended_at, contest_round_id)
+                SELECT 'Vòng trực tiếp thử ' || k, 'generated', 20, 1000, true, true, k <> 2, k = 2, 'ended', k, @now, t, t, t + interval '30 minutes', r.id
+                FROM generate_series(1, 3) k
+                LEFT JOIN contest_rounds r ON r.contest_id = @contestId AND r.number = CASE k WHEN 1 THEN 2 WHEN 2 THEN 3 END
+                CROSS JOIN LATERAL (SELECT coalesce(r.opens_at, @now - interval '40 days') + interval '1 day' AS t) s
+                ORDER BY k;
+                CREATE TEMP TABLE gen_live ON COMMIT DROP AS
+                SELECT id, row_number() OVER (ORDER BY id) AS k, started_at FROM live_rounds WHERE title LIKE 'Vòng trực tiếp thử %';
+                INSERT INTO live_round_questions (round_id, number, question_version_id, option_order, correct_option, opened_at, closed_at)
+                SELECT l.id, q.i + 1, q.id, q.all_options, array_position(q.all_options, q.key[1]) - 1, l.started_at, l.started_at + interval '1 minute'
+                FROM gen_live l, gen_questions q WHERE q.i BETWEEN 0 AND 4;
+                INSERT INTO live_players (round_id, nickname, nickname_key, unit_id, participant_id, joined_at, removed_at)
+                -- Round 2's meeting: signed-in people, every other one playing for the unit of someone else.
+                SELECT l.id, 'Người ' || p.n, 'người ' || p.n, CASE WHEN p.n % 80 = 0 THEN o.unit_id ELSE p.unit_id END, p.participant_id, l.started_at, NULL::timestamptz
+                FROM gen_live l JOIN gen_people p ON p.n % 40 = 0 JOIN gen_people o ON o.n = p.n + 7 WHERE l.k = 1
+                UNION ALL
+                -- Guests without an account, in units; some removed by the host, some who never answered ('Vắng').
+                SELECT l.id, CASE WHEN g > 180 THEN 'Vắng ' ELSE 'Khách ' END || g, CASE WHEN g > 180 THEN 'vắng ' ELSE 'khách ' END || g,
+                       u.ids[1 + abs(hashtext('lu' || g || '-' || l.k)) % cardinality(u.ids)], NULL, l.started_at,
+                       CASE WHEN g BETWEEN 151 AND 180 THEN l.started_at + interval '5 minutes' END
+                FROM gen_live l CROSS JOIN generate_series(1, 200) g
+                CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM units WHERE code LIKE 'sinh-%') u
+                WHERE l.k IN (1, 3)
+                UNION ALL
+                -- Round 3's meeting: signed-in people only, no unit chosen (they count for their own).
+                SELECT l.id, 'Người ' || p.n, 'người ' || p.n, NULL, p.participant_id, l.started_at, NULL
+                FROM gen_live l JOIN gen_people p ON p.n % 30 = 1 WHERE l.k = 2;
+                INSERT INTO live_answers (round_id, number, player_id, option, received_at, elapsed_ms, correct, points)
+                SELECT q.round_id, q.number, lp.id, x.option, q.opened_at + make_interval(secs => x.ms / 1000.0), x.ms,
+                       x.option = q.correct_option, CASE WHEN x.option = q.correct_option THEN 500 ELSE 0 END
+                FROM live_players lp
+                JOIN gen_live l ON l.id = lp.round_id
+                JOIN live_round_questions q ON q.round_id = lp.round_id AND q.number <= 1 + lp.id % 5
+                CROSS JOIN LATERAL (SELECT ((lp.id + q.number) % cardinality(q.option_order))::smallint AS option,
+                                           (1000 + lp.id * 37 % 15000)::integer AS ms) x
+                WHERE lp.nickname NOT LIKE 'Vắng %';
+
                 UPDATE round_entries e SET best_attempt_id = b.id
                 FROM (SELECT DISTINCT ON (a.round_id, a.participant_id) a.round_id, a.participant_id, a.id
                       FROM attempts a JOIN contest_rounds r ON r.id = a.round_id AND r.contest_id = @contestId
@@ -165,6 +214,7 @@ public static class GeneratedContest
                 contestId = contest.Id,
                 now,
                 participants,
+                tops,
                 perTop = (double)participants / topUnits,
                 perSub = (double)participants / topUnits / (subUnitsEach + 1),
                 miskeyed = MiskeyedId,

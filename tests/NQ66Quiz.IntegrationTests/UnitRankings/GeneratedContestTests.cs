@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using Dapper;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using MiniExcelLibs;
 using Npgsql;
 using NQ66Quiz.IntegrationTests.Infrastructure;
-using NQ66Quiz.Web.Features.Contests;
+using NQ66Quiz.IntegrationTests.Contests;
 using NQ66Quiz.Web.Features.UnitRankings;
 using Xunit.Abstractions;
 
@@ -76,6 +73,7 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
             LEFT JOIN round_results rr ON rr.round_id = e.round_id AND rr.participant_id = e.participant_id
             WHERE r.contest_id = @ContestId
             """, Data)).ToList();
+        entries.AddRange(await LiveEntriesAsync(connection));
         var children = units.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!.Value, u => u.Id);
         var subtree = new Dictionary<int, HashSet<int>>();
         HashSet<int> Walk(int id)
@@ -92,6 +90,26 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
             Walk(u.Id);
         }
         return (subtree, entries);
+    }
+
+    private sealed record RawLivePlayer(long Id, long RoundId, long? ParticipantId, int? UnitId, bool Removed);
+
+    /// <summary>
+    /// The players of live rounds held in this contest's rounds, from plain SELECTs of each table: a player signed in with
+    /// a participant account who answered at least once is one entry of that round, for their account's unit; guests and
+    /// removed players count nowhere; no score, no prize.
+    /// </summary>
+    private static async Task<List<RawEntry>> LiveEntriesAsync(NpgsqlConnection connection)
+    {
+        var rounds = (await connection.QueryAsync<(long Id, int Number)>("SELECT id, number FROM contest_rounds WHERE contest_id = @ContestId", Data))
+            .ToDictionary(r => r.Id, r => r.Number);
+        var liveRounds = (await connection.QueryAsync<(long Id, long? ContestRoundId)>("SELECT id, contest_round_id FROM live_rounds"))
+            .Where(l => l.ContestRoundId is { } c && rounds.ContainsKey(c)).ToDictionary(l => l.Id, l => rounds[l.ContestRoundId!.Value]);
+        var answered = (await connection.QueryAsync<long>("SELECT player_id FROM live_answers")).ToHashSet();
+        var units = (await connection.QueryAsync<(long Id, int UnitId)>("SELECT id, unit_id FROM participants")).ToDictionary(p => p.Id, p => p.UnitId);
+        var players = await connection.QueryAsync<RawLivePlayer>("SELECT id, round_id, participant_id, unit_id, removed_at IS NOT NULL AS removed FROM live_players");
+        return [.. players.Where(p => liveRounds.ContainsKey(p.RoundId) && !p.Removed && answered.Contains(p.Id) && p.ParticipantId is not null)
+            .Select(p => new RawEntry(liveRounds[p.RoundId], p.ParticipantId!.Value, units[p.ParticipantId.Value], 1, null, null, false, null))];
     }
 
     private static Expected Compute(IEnumerable<RawEntry> rows)
@@ -150,6 +168,22 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
         // Rounds 1 and 2 are published (16 prizes each), round 3 is closed but not: its winners do not count yet.
         Assert.Equal(32, view.Figures.Where(f => f.RoundNumber is null && Data.TopUnitIds.Contains(f.UnitId)).Sum(f => f.Winners));
         Assert.Equal(0, view.Figures.Where(f => f.RoundNumber == 3).Sum(f => f.Winners));
+
+        // Live rounds count: the city's round 2 has more people and entries than its online entries alone (people who
+        // only came to the meeting), and every live player counted is in the recomputation above; the planted guests
+        // (answering, in units) are not.
+        var liveOnly = (await LiveEntriesAsync(connection)).ToList();
+        Assert.True(liveOnly.Count >= 300, $"{liveOnly.Count} live entries counted");
+        Assert.Contains(liveOnly, e => e.RoundNumber == 3);
+        Assert.True(await connection.ExecuteScalarAsync<long>("""
+            SELECT count(*) FROM live_players p WHERE p.participant_id IS NULL AND p.unit_id IS NOT NULL AND p.removed_at IS NULL
+              AND EXISTS (SELECT 1 FROM live_answers a WHERE a.player_id = p.id)
+            """) >= 100, "guests who answered were planted");
+        var allTop = Data.TopUnitIds.SelectMany(t => subtree[t]).ToHashSet();
+        var round2 = view.Figures.Where(f => f.RoundNumber == 2 && Data.TopUnitIds.Contains(f.UnitId)).ToList();
+        var round2Online = entries.Where(e => e.RoundNumber == 2 && allTop.Contains(e.UnitId)).Except(liveOnly).ToList();
+        Assert.Equal(round2Online.Sum(e => (long)e.AttemptsUsed) + liveOnly.Count(e => e.RoundNumber == 2 && allTop.Contains(e.UnitId)), round2.Sum(f => f.Entries));
+        Assert.True(round2.Sum(f => f.Participants) > round2Online.Select(e => e.ParticipantId).Distinct().Count());
 
         // Participation over time: new people per day sum to the contest's distinct participants.
         Assert.Equal(entries.Select(e => e.ParticipantId).Distinct().LongCount(), view.OverTime[^1].TotalParticipants);
@@ -285,10 +319,12 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
 
         Assert.Equal(100, view.Rows.Count);
         Assert.Equal(expected.Select(r => (r.Unit.UnitId, r.Rank, r.Eligible, r.Prize?.Code)), view.Rows.Select(r => (r.UnitId, r.Rank, r.Eligible, r.PrizeCode)));
-        // After the merge with the unit tree (city root, unit_headcounts of 0020) the generated headcounts fall below the
-        // participants (rates above 1), so no unit is under the minimum here; the threshold itself is held by the pure
-        // UnitRankingTests. Regenerating headcounts so some units fall short is left for the next change.
+        // Realistic headcounts: every rate below 100 %, some units under their minimum rate (not eligible, no prize).
+        Assert.All(view.Rows, r => Assert.InRange(r.Rate!.Value, 0.05, 0.999));
+        Assert.Contains(view.Rows, r => !r.Eligible);
+        Assert.Contains(view.Rows, r => r.Eligible);
         Assert.All(view.Rows.Where(r => r.Eligible), r => Assert.True(r.Rate >= (r.Headcount >= 300 ? 0.35 : 0.25)));
+        Assert.All(view.Rows.Where(r => !r.Eligible), r => Assert.True(r.Rate < (r.Headcount >= 300 ? 0.35 : 0.25)));
         Assert.All(view.Rows.Where(r => !r.Eligible), r => Assert.Null(r.PrizeCode));
         Assert.Equal(["nhat", "nhi", "ba", "ba"], view.Rows.Where(r => r.PrizeCode is not null).Select(r => r.PrizeCode));
         if (method == UnitRankingMethods.Rate)
@@ -339,50 +375,83 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
     [Fact]
     public async Task A_unit_organizer_gets_404_or_403_for_another_units_data_on_every_endpoint()
     {
-        // Organizer accounts with a unit claim come with the unit directory; until then the handlers are called with
-        // the principal such a sign-in produces, so the scoping in the queries is what is tested.
+        // A real unit-organizer account (invited by the city admin, signed in over HTTP) of the first generated ward, in
+        // the city's contest: its own subtree answers, every other unit's data is not found, the city's duties forbidden.
         var mine = Data.TopUnitIds[0];
+        var mySub = Data.SubUnitIds[0];
         var other = Data.TopUnitIds[1];
         var otherSub = Data.SubUnitIds.First(s => s != Data.SubUnitIds[0] && s != Data.SubUnitIds[1]);
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, "organizer"), new Claim(UnitScope.UnitClaim, mine.ToString(System.Globalization.CultureInfo.InvariantCulture))], "test"));
-        var ds = App.Service<NpgsqlDataSource>();
-        var contests = App.Service<ContestStore>();
+        using var organizer = await App.CreateOrganizerClientAsync(NQ66Quiz.Web.Features.Organizers.OrganizerRoles.UnitOrganizer, mine);
+        using var admin = await App.CreateOrganizerClientAsync();
         var c = Data.ContestId;
-        var ct = CancellationToken.None;
+        var api = $"/api/organizer/unit-rankings/contests/{c}";
 
-        foreach (var unit in new[] { other, otherSub })
+        async Task<HttpStatusCode> StatusAsync(HttpClient client, string url, HttpMethod? method = null, HttpContent? body = null)
         {
-            Assert.IsType<NotFound>((await UnitRankingsModule.FiguresAsync(c, unit, user, ds, contests, App.Service<UnitFigures>(), ct)).Result);
-            Assert.IsType<NotFound>((await UnitRankingsModule.KnowledgeMapAsync(c, unit, null, user, ds, contests, App.Service<KnowledgeMap>(), ct)).Result);
-            Assert.IsType<NotFound>((await UnitRankingsModule.ItemAnalysisAsync(c, unit, user, ds, contests, App.Service<ItemAnalysis>(), ct)).Result);
-            Assert.IsType<NotFound>((await UnitRankingsModule.ReportAsync(c, unit, user, ds, contests, App.Service<UnitReport>(), ct)).Result);
-            Assert.Null(await App.Service<UnitPages>().UnitAsync(c, unit, UnitScope.Of(user), ct));
-        }
-        var ranking = App.Service<CollectiveRanking>();
-        foreach (var result in new[]
-        {
-            (await UnitRankingsModule.SaveSettingsAsync(c, new UnitRankingSettingsRequest("participants", null, null, null, null), user, ranking, ct)).Result,
-            (await UnitRankingsModule.ComputeAsync(c, user, ranking, ct)).Result,
-            (await UnitRankingsModule.PublishAsync(c, user, ranking, ct)).Result,
-        })
-        {
-            Assert.Equal(StatusCodes.Status403Forbidden, Assert.IsType<ProblemHttpResult>(result).StatusCode);
+            using var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri(url, UriKind.Relative)) { Content = body };
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
         }
 
-        // Without a unit argument, a unit organizer sees only their subtree.
-        var own = Assert.IsType<Ok<UnitFiguresView>>((await UnitRankingsModule.FiguresAsync(c, null, user, ds, contests, App.Service<UnitFigures>(), ct)).Result).Value!;
-        Assert.Equal(3, own.Figures.Select(f => f.UnitId).Distinct().Count());
-        Assert.DoesNotContain(own.Figures, f => f.UnitId == other);
-        var map = Assert.IsType<Ok<KnowledgeMapView>>((await UnitRankingsModule.KnowledgeMapAsync(c, null, null, user, ds, contests, App.Service<KnowledgeMap>(), ct)).Result).Value!;
-        Assert.DoesNotContain(map.Cells, cell => cell.UnitId == other);
-
-        // Certificates: a winner of another unit does not exist for this organizer.
         await using var connection = App.OpenConnection();
-        var winner = await connection.QueryFirstAsync<(long RoundId, long ParticipantId)>("""
+        // A winner of another unit (rounds 1 and 2 are published), for the certificate endpoint.
+        var otherWinner = await connection.QueryFirstAsync<(long RoundId, long ParticipantId)>("""
             SELECT rr.round_id, rr.participant_id FROM round_results rr
             WHERE rr.round_id = @round AND rr.prize_code IS NOT NULL AND rr.unit_id NOT IN (SELECT id FROM units WHERE id = @mine OR parent_id = @mine)
             """, new { round = Data.RoundIds[0], mine });
-        Assert.Null(await App.Service<NQ66Quiz.Web.Features.Certificates.CertificateStore>().IssueIndividualAsync(winner.RoundId, winner.ParticipantId, UnitScope.Of(user), ct));
+
+        var refused = new List<string>();
+        foreach (var unit in new[] { other, otherSub })
+        {
+            foreach (var url in new[]
+            {
+                $"{api}/figures?unitId={unit}", $"{api}/knowledge-map?unitId={unit}", $"{api}/item-analysis?unitId={unit}",
+                $"{api}/report.xlsx?unitId={unit}", $"{api}/units/{unit}/certificate.pdf", $"/to-chuc/xep-hang-don-vi/{c}/{unit}",
+            })
+            {
+                var status = await StatusAsync(organizer, url);
+                Assert.True(status == HttpStatusCode.NotFound, $"GET {url} as the organizer of another unit: {(int)status}");
+                refused.Add(url);
+            }
+        }
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(organizer,
+            $"/api/organizer/unit-rankings/rounds/{otherWinner.RoundId}/participants/{otherWinner.ParticipantId}/certificate.pdf"));
+        // The same certificate exists: the city admin gets it, so the 404 above is the scope.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(admin,
+            $"/api/organizer/unit-rankings/rounds/{otherWinner.RoundId}/participants/{otherWinner.ParticipantId}/certificate.pdf"));
+
+        // The city's duties: forbidden to a unit organizer (and nothing changed).
+        var settings = await connection.QuerySingleOrDefaultAsync<(string, DateTime?)?>("SELECT method, computed_at FROM unit_ranking_settings WHERE contest_id = @c", new { c });
+        // (404 here: the ranking is the city contest's own, which a ward's organizer does not reach; 403 on their own contest.)
+        HttpStatusCode[] refusedStatuses = [HttpStatusCode.NotFound, HttpStatusCode.Forbidden];
+        Assert.Contains(await StatusAsync(organizer, $"{api}/ranking/settings", HttpMethod.Put,
+            JsonContent.Create(new UnitRankingSettingsRequest("participants", null, null, null, null))), refusedStatuses);
+        Assert.Contains(await StatusAsync(organizer, $"{api}/ranking/compute", HttpMethod.Post), refusedStatuses);
+        Assert.Contains(await StatusAsync(organizer, $"{api}/ranking/publish", HttpMethod.Post), refusedStatuses);
+        Assert.Contains(await StatusAsync(organizer, $"{api}/ranking"), refusedStatuses);
+        Assert.Equal(settings, await connection.QuerySingleOrDefaultAsync<(string, DateTime?)?>("SELECT method, computed_at FROM unit_ranking_settings WHERE contest_id = @c", new { c }));
+        Assert.False(await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM unit_ranking_settings WHERE contest_id = @c AND published_at IS NOT NULL)", new { c }));
+
+        // Another unit's own contest: every unit-rankings endpoint is 404 for this organizer, the ranking review included.
+        var theirs = await admin.CreateContestAsync(TestData.Contest(other, name: "Cuộc thi riêng của phường khác"));
+        foreach (var url in new[] { "figures", "knowledge-map", "item-analysis", "report.xlsx", "ranking", $"units/{other}/certificate.pdf" })
+        {
+            var status = await StatusAsync(organizer, $"/api/organizer/unit-rankings/contests/{theirs.Id}/{url}");
+            Assert.True(status == HttpStatusCode.NotFound, $"GET {url} of another unit's contest: {(int)status}");
+        }
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(organizer, $"/to-chuc/xep-hang-don-vi/{theirs.Id}/{mine}"));
+
+        // Their own data answers: without a unit, only their subtree (the ward and its two schools).
+        var own = await organizer.GetOkAsync<UnitFiguresView>($"{api}/figures");
+        Assert.Equal(new[] { mine, mySub, Data.SubUnitIds[1] }.Order(), own.Figures.Select(f => f.UnitId).Distinct().Order());
+        Assert.Equal(mine, own.UnitId);
+        var map = await organizer.GetOkAsync<KnowledgeMapView>($"{api}/knowledge-map");
+        Assert.DoesNotContain(map.Cells, cell => cell.UnitId == other);
+        foreach (var url in new[] { $"{api}/figures?unitId={mySub}", $"{api}/knowledge-map?unitId={mine}", $"{api}/item-analysis",
+                     $"{api}/report.xlsx?unitId={mine}", $"/to-chuc/xep-hang-don-vi/{c}/{mine}", $"/to-chuc/xep-hang-don-vi/{c}/{mySub}" })
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(organizer, url));
+        }
 
         // Over HTTP: without signing in, every organizer endpoint answers 401, never a redirect.
         var anonymous = App.CreateClient();
@@ -392,11 +461,10 @@ public sealed class GeneratedContestTests(AppFixture app, ITestOutputHelper outp
             $"units/{other}/certificate.pdf",
         })
         {
-            using var response = await anonymous.GetAsync(new Uri($"/api/organizer/unit-rankings/contests/{c}/{url}", UriKind.Relative));
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(anonymous, $"{api}/{url}"));
         }
-        using var compute = await anonymous.PostAsync(new Uri($"/api/organizer/unit-rankings/contests/{c}/ranking/compute", UriKind.Relative), null);
-        Assert.Equal(HttpStatusCode.Unauthorized, compute.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(anonymous, $"{api}/ranking/compute", HttpMethod.Post));
+        Assert.Equal(12, refused.Count);
     }
 
     [Fact]

@@ -128,6 +128,56 @@ public sealed class UnitPagesAndCertificatesTests(AppFixture app, BrowserFixture
         Assert.Equal(["Giải Nhất", "Giải Nhì", "Giải Ba", "Giải Ba"], published.Ranking.Where(r => r.PrizeName is not null).Select(r => r.PrizeName));
     }
 
+    [Fact]
+    public async Task Report_and_certificate_downloads_and_the_winners_page_leave_audit_rows_with_account_target_and_outcome()
+    {
+        var unit = Data.TopUnitIds[2];
+        using var organizer = await App.CreateOrganizerClientAsync(NQ66Quiz.Web.Features.Organizers.OrganizerRoles.UnitOrganizer, unit);
+        using var admin = await App.CreateOrganizerClientAsync();
+        await using var connection = App.OpenConnection();
+        var accountId = await connection.ExecuteScalarAsync<long>("SELECT id FROM organizer_accounts WHERE unit_id = @unit AND role = 'unit-organizer' ORDER BY id DESC LIMIT 1", new { unit });
+        var adminId = await connection.ExecuteScalarAsync<long>("SELECT id FROM organizer_accounts WHERE email = @OrganizerEmail", new { AppFixture.OrganizerEmail });
+        var since = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(id), 0) FROM audit_log");
+        var winner = await WinnerAsync(0);
+        var prizeUnit = (await admin.GetOkAsync<UnitRankingView>($"/api/organizer/unit-rankings/contests/{Data.ContestId}/ranking")).Rows.First(r => r.PrizeCode is not null).UnitId;
+        var c = Data.ContestId;
+        var downloads = new (HttpClient Client, string Url, HttpStatusCode Status)[]
+        {
+            (organizer, $"/api/organizer/unit-rankings/contests/{c}/report.xlsx?unitId={unit}", HttpStatusCode.OK),
+            (organizer, $"/api/organizer/unit-rankings/contests/{c}/report.xlsx?unitId={Data.TopUnitIds[3]}", HttpStatusCode.NotFound),
+            (admin, $"/api/organizer/unit-rankings/contests/{c}/report.xlsx", HttpStatusCode.OK),
+            (admin, $"/api/organizer/unit-rankings/rounds/{winner.RoundId}/participants/{winner.ParticipantId}/certificate.pdf", HttpStatusCode.OK),
+            (admin, $"/api/organizer/unit-rankings/contests/{c}/units/{prizeUnit}/certificate.pdf", HttpStatusCode.OK),
+            (admin, $"/to-chuc/xep-hang-don-vi/{c}", HttpStatusCode.OK),
+            (admin, $"/api/organizer/rounds/{winner.RoundId}/flags", HttpStatusCode.OK),
+        };
+        foreach (var (client, url, status) in downloads)
+        {
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            Assert.Equal(status, response.StatusCode);
+        }
+
+        var rows = (await connection.QueryAsync<(long? AccountId, string Action, string Target, string Detail, string? Ip)>(
+            "SELECT account_id, action, target, detail::text, host(ip) FROM audit_log WHERE id > @since ORDER BY id", new { since })).ToList();
+        (long? AccountId, string Action, string Target, string Detail, string? Ip) Row(string target) => rows.Single(r => r.Target == target);
+        var report = Row($"/api/organizer/unit-rankings/contests/{c}/report.xlsx?unitId={unit}");
+        Assert.Equal((accountId, "GET /api/organizer/unit-rankings/contests/{contestId:long}/report.xlsx"), (report.AccountId, report.Action));
+        Assert.Contains("\"status\": 200", report.Detail, StringComparison.Ordinal);
+        Assert.NotNull(report.Ip);
+        // A refused read is logged as what it was, for that account.
+        var refusedRow = Row($"/api/organizer/unit-rankings/contests/{c}/report.xlsx?unitId={Data.TopUnitIds[3]}");
+        Assert.Equal(accountId, refusedRow.AccountId);
+        Assert.Contains("\"status\": 404", refusedRow.Detail, StringComparison.Ordinal);
+        Assert.Equal(adminId, Row($"/api/organizer/unit-rankings/contests/{c}/report.xlsx").AccountId);
+        var certificate = Row($"/api/organizer/unit-rankings/rounds/{winner.RoundId}/participants/{winner.ParticipantId}/certificate.pdf");
+        Assert.Equal("GET /api/organizer/unit-rankings/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf", certificate.Action);
+        Assert.Contains($"\"participantId\": \"{winner.ParticipantId}\"", certificate.Detail, StringComparison.Ordinal);
+        Assert.Equal(adminId, Row($"/api/organizer/unit-rankings/contests/{c}/units/{prizeUnit}/certificate.pdf").AccountId);
+        // The city's page lists winners by name: its reads are audited too, and so is the flag list (names, reasons).
+        Assert.StartsWith("GET page /Organizer/UnitRankings/Index", Row($"/to-chuc/xep-hang-don-vi/{c}").Action, StringComparison.Ordinal);
+        Assert.Equal(adminId, Row($"/api/organizer/rounds/{winner.RoundId}/flags").AccountId);
+    }
+
     private static string Screenshot(string name)
     {
         Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);

@@ -74,5 +74,5 @@ public sealed class RoundRulesTests
 
     [Fact]
     public void An_unreadable_time_says_the_expected_form() =>
-        Assert.Equal("Giờ mở \"thứ hai\" không đúng dạng năm-tháng-ngàyTgiờ:phút, ví dụ 2026-12-07T10:00 (giờ Việt Nam).", VietnamTime.Parse("thứ hai", "giờ mở").Error);
+        Assert.Equal("Giờ mở \"thứ hai\" không đúng dạng ngày/tháng/năm giờ:phút, ví dụ 07/12/2026 10:00 (giờ Việt Nam; cũng nhận 2026-12-07T10:00).", VietnamTime.Parse("thứ hai", "giờ mở").Error);
 }

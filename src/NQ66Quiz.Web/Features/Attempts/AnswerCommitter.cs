@@ -89,15 +89,15 @@ public sealed class AnswerCommitter : BackgroundService
             {
                 var written = await WriteAsync(batch, stoppingToken);
                 var committed = Stopwatch.GetTimestamp();
-                Telemetry.GroupCommitBatch.Record(batch.Count);
+                Telemetry.GroupCommitBatch.Record(batch.Count, Telemetry.OnlineKind);
                 foreach (var p in batch)
                 {
                     var ok = written.Contains((p.AttemptId, p.Position));
                     if (ok)
                     {
-                        Telemetry.AnswersAcked.Add(1, new KeyValuePair<string, object?>("kind", "online"));
+                        Telemetry.AnswersAcked.Add(1, Telemetry.OnlineKind);
                         Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(p.ArrivedTicks, committed).TotalMilliseconds,
-                            new KeyValuePair<string, object?>("kind", "online"));
+                            Telemetry.OnlineKind);
                     }
                     p.Done.TrySetResult(ok);
                 }

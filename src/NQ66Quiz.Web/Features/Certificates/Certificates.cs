@@ -53,8 +53,7 @@ public sealed class CertificateStore(NpgsqlDataSource dataSource, TimeProvider c
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Certificate>(new CommandDefinition($"""
-            WITH RECURSIVE {UnitScope.ClosureCte},
-            winner AS (
+            WITH winner AS (
                 SELECT r.contest_id, rr.round_id, rr.participant_id, rr.unit_id, p.full_name, u.name AS unit_name, rr.prize_name, c.name AS contest_name, r.number
                 FROM round_results rr
                 JOIN contest_rounds r ON r.id = rr.round_id
@@ -62,7 +61,7 @@ public sealed class CertificateStore(NpgsqlDataSource dataSource, TimeProvider c
                 JOIN participants p ON p.id = rr.participant_id
                 JOIN units u ON u.id = rr.unit_id
                 WHERE rr.round_id = @roundId AND rr.participant_id = @participantId AND rr.prize_code IS NOT NULL
-                  AND r.results_published_at IS NOT NULL AND rr.unit_id IN (SELECT unit_id FROM scoped)
+                  AND r.results_published_at IS NOT NULL AND {UnitScope.Filter("rr.unit_id")}
             ),
             issued AS (
                 INSERT INTO certificates ({Columns})
@@ -75,7 +74,7 @@ public sealed class CertificateStore(NpgsqlDataSource dataSource, TimeProvider c
             SELECT {Columns} FROM certificates
             WHERE kind = 'individual' AND round_id = @roundId AND participant_id = @participantId AND EXISTS (SELECT 1 FROM winner)
             LIMIT 1
-            """, new { roundId, participantId, root = scope.RootUnitId, code = NewCode(), now = clock.GetUtcNow() }, cancellationToken: ct));
+            """, new { roundId, participantId, ScopeRoot = scope.RootUnitId, code = NewCode(), now = clock.GetUtcNow() }, cancellationToken: ct));
     }
 
     /// <returns>Null when the unit won no collective prize, the ranking is not published, or the unit is out of scope.</returns>
@@ -83,14 +82,13 @@ public sealed class CertificateStore(NpgsqlDataSource dataSource, TimeProvider c
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Certificate>(new CommandDefinition($"""
-            WITH RECURSIVE {UnitScope.ClosureCte},
-            winner AS (
+            WITH winner AS (
                 SELECT p.contest_id, p.unit_id, u.name AS unit_name, p.prize_name, c.name AS contest_name
                 FROM unit_prizes p
                 JOIN unit_ranking_settings s ON s.contest_id = p.contest_id AND s.published_at IS NOT NULL
                 JOIN contests c ON c.id = p.contest_id
                 JOIN units u ON u.id = p.unit_id
-                WHERE p.contest_id = @contestId AND p.unit_id = @unitId AND p.prize_code IS NOT NULL AND p.unit_id IN (SELECT unit_id FROM scoped)
+                WHERE p.contest_id = @contestId AND p.unit_id = @unitId AND p.prize_code IS NOT NULL AND {UnitScope.Filter("p.unit_id")}
             ),
             issued AS (
                 INSERT INTO certificates ({Columns})
@@ -103,7 +101,7 @@ public sealed class CertificateStore(NpgsqlDataSource dataSource, TimeProvider c
             SELECT {Columns} FROM certificates
             WHERE kind = 'collective' AND contest_id = @contestId AND unit_id = @unitId AND EXISTS (SELECT 1 FROM winner)
             LIMIT 1
-            """, new { contestId, unitId, root = scope.RootUnitId, code = NewCode(), now = clock.GetUtcNow() }, cancellationToken: ct));
+            """, new { contestId, unitId, ScopeRoot = scope.RootUnitId, code = NewCode(), now = clock.GetUtcNow() }, cancellationToken: ct));
     }
 
     public async Task<CertificateCheck?> CheckAsync(string? code, CancellationToken ct = default)

@@ -90,10 +90,22 @@ public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store
     public async Task<PublicResults?> PublishedAsync(long roundId, CancellationToken ct = default)
     {
         var round = await store.GetRoundAsync(roundId, ct);
-        if (round?.ResultsPublishedAt is not { } published)
-        {
-            return null;
-        }
+        return round?.ResultsPublishedAt is { } published ? await PublicAsync(round, published, ct) : null;
+    }
+
+    /// <summary>
+    /// What the public results page will show once published (same winners, same masking), for the confirmation before
+    /// publishing. Null while the round has no computed results.
+    /// </summary>
+    public async Task<PublicResults?> PreviewAsync(long roundId, CancellationToken ct = default)
+    {
+        var round = await store.GetRoundAsync(roundId, ct);
+        return round?.ClosedAt is null ? null : await PublicAsync(round, round.ResultsPublishedAt ?? clock.GetUtcNow(), ct);
+    }
+
+    private async Task<PublicResults> PublicAsync(RoundView round, DateTimeOffset published, CancellationToken ct)
+    {
+        var roundId = round.Id;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var stats = await StatisticsAsync(connection, round, ct);
         var winners = await RowsAsync(roundId, winnersOnly: true, ct: ct);

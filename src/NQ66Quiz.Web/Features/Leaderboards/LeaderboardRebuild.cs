@@ -15,7 +15,7 @@ public sealed record RebuildReport(int Rounds, int LiveEntries, int FinalEntries
 public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, LeaderboardKeys keys, LeaderboardSource source, LeaderboardWriter writer)
 {
     private const int Chunk = 1000;
-    private const int PipelineWindow = 256;
+    private const int PipelineWindow = 32;
 
     /// <summary>Staging keys of a rebuild that dies half-way expire by themselves; the swap makes the renamed keys persistent.</summary>
     private static readonly TimeSpan StagingLifetime = TimeSpan.FromHours(1);
@@ -62,28 +62,40 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
             boards[$"final:u:{unit}"] = (keys.FinalUnit(roundId, unit),
                 [.. finalByUnit[unit].Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]);
         }
-        // Pipelined: the chunks go out back to back and are awaited together, a window at a time, instead of one
-        // round trip per thousand members.
-        var writes = new List<Task>();
+        // Pipelined: the chunks go out back to back, with at most a window of them unanswered at a time, instead of one
+        // round trip per thousand members. The window counts chunks, not boards: a round's live board of a million
+        // members is a thousand chunks, and queueing them all at once (~20 MB) outran a busy Redis past the client's
+        // timeout, failing the rebuild and every other command on the shared connection (load-tests/results/SUMMARY.md).
+        var writes = new Queue<Task>();
+        var sent = 0;
+        async Task SendAsync(Task write)
+        {
+            writes.Enqueue(write);
+            if (++sent % PipelineWindow == 0)
+            {
+                Telemetry.RedisWriteBatch.Record(PipelineWindow);
+            }
+            while (writes.Count > PipelineWindow)
+            {
+                await writes.Dequeue();
+            }
+        }
         foreach (var (name, (_, entries)) in boards)
         {
             foreach (var chunk in entries.Chunk(Chunk))
             {
-                writes.Add(db.SortedSetAddAsync(keys.Staging(roundId, build, name), chunk));
+                await SendAsync(db.SortedSetAddAsync(keys.Staging(roundId, build, name), chunk));
             }
             if (entries.Count > 0)
             {
-                writes.Add(db.KeyExpireAsync(keys.Staging(roundId, build, name), StagingLifetime));
-            }
-            if (writes.Count >= PipelineWindow)
-            {
-                await Task.WhenAll(writes);
-                Telemetry.RedisWriteBatch.Record(writes.Count);
-                writes.Clear();
+                await SendAsync(db.KeyExpireAsync(keys.Staging(roundId, build, name), StagingLifetime));
             }
         }
         await Task.WhenAll(writes);
-        Telemetry.RedisWriteBatch.Record(writes.Count);
+        if (sent % PipelineWindow > 0)
+        {
+            Telemetry.RedisWriteBatch.Record(sent % PipelineWindow);
+        }
         if (units.Count > 0)
         {
             await db.SetAddAsync(keys.Staging(roundId, build, "units"), [.. units.Select(u => (RedisValue)u)]);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;
 
@@ -24,12 +25,24 @@ public sealed class LiveConnections
             Remove(connectionId);
         }
         _byRound.GetOrAdd(roundId, _ => new(StringComparer.Ordinal))[connectionId] = playerId;
-        _roundOf[connectionId] = roundId;
+        if (_roundOf.TryAdd(connectionId, roundId))
+        {
+            Telemetry.ConnectedPlayers.Add(1);
+        }
+        else
+        {
+            _roundOf[connectionId] = roundId;
+        }
     }
 
     public void Remove(string connectionId)
     {
-        if (_roundOf.TryRemove(connectionId, out var roundId) && _byRound.TryGetValue(roundId, out var connections))
+        if (!_roundOf.TryRemove(connectionId, out var roundId))
+        {
+            return;
+        }
+        Telemetry.ConnectedPlayers.Add(-1);
+        if (_byRound.TryGetValue(roundId, out var connections))
         {
             connections.TryRemove(connectionId, out _);
         }

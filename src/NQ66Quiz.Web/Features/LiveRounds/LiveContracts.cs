@@ -352,7 +352,9 @@ public sealed record CreateLiveRoundRequest(
     bool StreakBonus = true,
     bool LeaderboardEachQuestion = true,
     bool UnitMode = false,
-    bool RequireIdentity = false);
+    bool RequireIdentity = false,
+    // The contest round (tuần thi) this live round is part of, if any: its players then count in that contest's unit figures.
+    long? ContestRoundId = null);
 
 /// <summary>Draw Count questions matching the tags (null = any).</summary>
 public sealed record LiveBlueprintLine(int Count, int? Viewpoint = null, int? Task = null, string? Topic = null, string? Difficulty = null);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;
 
@@ -435,6 +437,7 @@ public sealed class LiveEngine
 
     public async Task<AnswerAck> AnswerAsync(LiveSeat seat, AnswerRequest request)
     {
+        var arrived = Stopwatch.GetTimestamp();
         var def = (await RoundAsync(seat.RoundId))!;
         var now = _time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -467,6 +470,8 @@ public sealed class LiveEngine
             await _state.ForgetAnswerAsync(seat.RoundId, request.Question, seat.PlayerId);
             return No(LiveErrors.Unavailable, "Chưa ghi nhận được câu trả lời do sự cố máy chủ. Hãy bấm chọn lại.");
         }
+        Telemetry.AnswersAcked.Add(1, Telemetry.LiveKind);
+        Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, Telemetry.LiveKind);
         return new AnswerAck(null, null, request.Question, elapsed, NowMs);
     }
 

@@ -119,6 +119,13 @@ public static class LiveRoundsApi
                 picked.Add((f.VersionId, order, correct));
             }
         }
+        // Held in a contest's weekly round, its players count in that contest's participation by unit (UnitFigures):
+        // only a round of a contest this organizer works on.
+        if (request.ContestRoundId is { } contestRound && (!Organizers.OrganizerScope.TryFrom(http.User, out var scope)
+            || !await http.RequestServices.GetRequiredService<Organizers.ScopeGuard>().RoundAsync(scope, contestRound, ct)))
+        {
+            errors["contestRoundId"] = ["Không tìm thấy tuần thi này trong các cuộc thi của đơn vị bạn."];
+        }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Chưa tạo được vòng thi trực tiếp.");

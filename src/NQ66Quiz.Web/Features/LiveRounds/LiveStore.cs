@@ -79,10 +79,10 @@ public sealed class LiveStore(NpgsqlDataSource db)
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO live_rounds (title, created_by, time_limit_seconds, points, streak_bonus, leaderboard_each_question, unit_mode, require_identity, shuffle_seed, created_at)
-            VALUES (@Title, @createdBy, @TimeLimitSeconds, @Points, @StreakBonus, @LeaderboardEachQuestion, @UnitMode, @RequireIdentity, @seed, @now)
+            INSERT INTO live_rounds (title, created_by, time_limit_seconds, points, streak_bonus, leaderboard_each_question, unit_mode, require_identity, shuffle_seed, created_at, contest_round_id)
+            VALUES (@Title, @createdBy, @TimeLimitSeconds, @Points, @StreakBonus, @LeaderboardEachQuestion, @UnitMode, @RequireIdentity, @seed, @now, @ContestRoundId)
             RETURNING id
-            """, new { r.Title, createdBy, r.TimeLimitSeconds, r.Points, r.StreakBonus, r.LeaderboardEachQuestion, r.UnitMode, r.RequireIdentity, seed, now }, tx, cancellationToken: ct));
+            """, new { r.Title, createdBy, r.TimeLimitSeconds, r.Points, r.StreakBonus, r.LeaderboardEachQuestion, r.UnitMode, r.RequireIdentity, seed, now, r.ContestRoundId }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO live_round_questions (round_id, number, question_version_id, option_order, correct_option)
             SELECT @id, n, v, string_to_array(o, ',')::smallint[], k

@@ -38,20 +38,45 @@ public sealed class ScopeGuard(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// For endpoints marked <see cref="ReadsOwnSubtreeOfContestAttribute"/>: a contest of the caller's subtree, or of a unit
+    /// above theirs (the city's contest, in which their people take part). The endpoint itself narrows every row to the
+    /// caller's subtree.
+    /// </summary>
+    public async Task<bool> ContestReachesAsync(OrganizerScope scope, long contestId, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"""
+            SELECT EXISTS (SELECT 1 FROM contests c WHERE c.id = @contestId
+                           AND ({OrganizerScope.SqlFilter("c.organizing_unit_id")} OR c.organizing_unit_id IN (SELECT unit_ancestors(@ScopeRoot::integer))))
+            """, new { contestId, ScopeRoot = scope.SubtreeRoot }, cancellationToken: ct));
+    }
+
+    /// <summary>The round of a contest that <see cref="ContestReachesAsync"/>.</summary>
+    public async Task<bool> RoundReachesAsync(OrganizerScope scope, long roundId, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var contestId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT contest_id FROM contest_rounds WHERE id = @roundId", new { roundId }, cancellationToken: ct));
+        return contestId is { } id && await ContestReachesAsync(scope, id, ct);
+    }
+
+    /// <summary>
     /// Route values that name unit-owned data, checked on every organizer request that has them: out of scope is 404
     /// (the row is "not found" for this organizer). A new endpoint that names its ids this way is scoped by default.
     /// </summary>
-    public async Task<bool> RouteInScopeAsync(OrganizerScope scope, RouteValueDictionary route, CancellationToken ct)
+    public async Task<bool> RouteInScopeAsync(OrganizerScope scope, RouteValueDictionary route, CancellationToken ct, bool contestFromAbove = false)
     {
         if (scope.SeesEverything)
         {
             return true;
         }
-        if (Long(route, "contestId") is { } contestId && !await ContestAsync(scope, contestId, ct))
+        if (Long(route, "contestId") is { } contestId
+            && !await (contestFromAbove ? ContestReachesAsync(scope, contestId, ct) : ContestAsync(scope, contestId, ct)))
         {
             return false;
         }
-        if (Long(route, "roundId") is { } roundId && !await RoundAsync(scope, roundId, ct))
+        if (Long(route, "roundId") is { } roundId
+            && !await (contestFromAbove ? RoundReachesAsync(scope, roundId, ct) : RoundAsync(scope, roundId, ct)))
         {
             return false;
         }
@@ -61,6 +86,14 @@ public sealed class ScopeGuard(NpgsqlDataSource dataSource)
     internal static long? Long(RouteValueDictionary route, string key) =>
         route.TryGetValue(key, out var v) && long.TryParse(v?.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 }
+
+/// <summary>
+/// Marks an organizer endpoint or page that reads a contest only through the caller's own subtree (unit figures, reports,
+/// certificates of their people): it may name a contest of a unit above the caller's, since the caller's people take part
+/// in it. <see cref="ScopeFilter"/> and <see cref="ScopePageFilter"/> then accept such a contest; every other check stays.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class ReadsOwnSubtreeOfContestAttribute : Attribute;
 
 /// <summary>A request body that names the unit it will belong to (a contest's organizing unit, a new sub-unit's parent).</summary>
 public interface IOwnedByUnit
@@ -81,7 +114,8 @@ public sealed class ScopeFilter(ScopeGuard guard) : IEndpointFilter
         {
             return await next(context);
         }
-        if (!await guard.RouteInScopeAsync(scope, http.Request.RouteValues, http.RequestAborted))
+        var fromAbove = http.GetEndpoint()?.Metadata.GetMetadata<ReadsOwnSubtreeOfContestAttribute>() is not null;
+        if (!await guard.RouteInScopeAsync(scope, http.Request.RouteValues, http.RequestAborted, fromAbove))
         {
             return TypedResults.NotFound();
         }
@@ -117,7 +151,8 @@ public sealed class ScopePageFilter(ScopeGuard guard) : IAsyncPageFilter
         {
             route["contestId"] = id;
         }
-        if (!await guard.RouteInScopeAsync(scope, route, http.RequestAborted))
+        var fromAbove = context.HandlerInstance.GetType().IsDefined(typeof(ReadsOwnSubtreeOfContestAttribute), inherit: false);
+        if (!await guard.RouteInScopeAsync(scope, route, http.RequestAborted, fromAbove))
         {
             context.Result = new NotFoundResult();
             return;

@@ -19,16 +19,15 @@ public sealed class ItemAnalysis(NpgsqlDataSource dataSource)
     /// <summary>Fewer top-group answers than this cannot tell a miskey from noise.</summary>
     public const int MinUpperAnswers = 20;
 
-    public const string Sql = $"""
-        WITH RECURSIVE {UnitScope.ClosureCte},
-        scored AS (
+    public static readonly string Sql = $"""
+        WITH scored AS (
             -- Attempts ranked by share correct; cume_dist puts ties in the same group.
             SELECT a.id, a.score, cume_dist() OVER (ORDER BY a.score::double precision / a.question_count) AS cd,
                    cume_dist() OVER (ORDER BY a.score::double precision / a.question_count DESC) AS cd_desc
             FROM contest_rounds r
             JOIN attempts a ON a.round_id = r.id AND a.status <> 'in_progress'
             JOIN round_entries e ON e.round_id = a.round_id AND e.participant_id = a.participant_id
-            WHERE r.contest_id = @contestId AND e.unit_id IN (SELECT unit_id FROM scoped)
+            WHERE r.contest_id = @contestId AND {UnitScope.Filter("e.unit_id")}
         ),
         answers AS (
             SELECT aq.question_version_id, aq.chosen, aq.is_correct, s.score, s.cd_desc <= 0.27 AS upper, s.cd <= 0.27 AS lower
@@ -79,7 +78,7 @@ public sealed class ItemAnalysis(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<ItemStatistics>> ReadAsync(long contestId, UnitScope scope, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ItemStatistics>(new CommandDefinition(Sql, new { contestId, root = scope.RootUnitId },
+        var rows = await connection.QueryAsync<ItemStatistics>(new CommandDefinition(Sql, new { contestId, ScopeRoot = scope.RootUnitId },
             commandTimeout: 120, cancellationToken: ct));
         return [.. rows.Select(r => r with { SuspectedMiskey = IsSuspectedMiskey(r) })];
     }

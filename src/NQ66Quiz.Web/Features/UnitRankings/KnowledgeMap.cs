@@ -73,10 +73,10 @@ public sealed class KnowledgeMap(NpgsqlDataSource dataSource)
             UNION ALL
             SELECT c.ancestor_id, b.dimension, b.tag, sum(b.answers)::bigint, sum(b.correct)::bigint
             FROM by_unit b JOIN closure c ON c.unit_id = b.unit_id
-            WHERE c.ancestor_id IN (SELECT unit_id FROM scoped)
+            WHERE {UnitScope.Filter("c.ancestor_id")}
             GROUP BY 1, 2, 3
             ORDER BY 1 NULLS FIRST, 2 DESC, 3
-            """, new { contestId, root = scope.RootUnitId }, commandTimeout: 120, cancellationToken: ct))).ToList();
+            """, new { contestId, ScopeRoot = scope.RootUnitId }, commandTimeout: 120, cancellationToken: ct))).ToList();
         var city = rows.Where(r => r.UnitId is null).Select(r => new KnowledgeCityCell(r.Dimension, r.Tag, r.Answers, r.Correct)).ToList();
         var cityShare = city.ToDictionary(c => (c.Dimension, c.Tag), c => c.Share ?? 0);
         var cells = rows.Where(r => r.UnitId is not null)

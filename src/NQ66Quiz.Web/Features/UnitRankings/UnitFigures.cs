@@ -24,9 +24,13 @@ public sealed record UnitPrizeCount(int UnitId, string PrizeCode, long Winners);
 public sealed class UnitFigures(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// One row per person and round they entered, with the unit they entered for. Live rounds join here: the live-rounds
-    /// feature adds its players as a UNION ALL branch of the same columns (round_number for a live round is its
-    /// position among the contest's rounds). Until its tables are on main this is the online contest only.
+    /// One row per person and round they entered, with the unit they entered for: online entries (attempts started), and
+    /// the players of live rounds held in a contest round (<c>live_rounds.contest_round_id</c>, migration 0070). A live
+    /// player counts once they answered a question, as one entry, for their own unit — and only when signed in with their
+    /// participant account: a guest's nickname is no person we can tell apart from the online participants, and counting
+    /// guests would let anyone with the PIN raise a unit's rate (the collective prizes go by rate). The unit a player
+    /// chose in unit mode is the live round's own scoring, not where the person belongs. Live play has no best score,
+    /// perfect score or prize here: average, perfect scores and winners stay the online contest's.
     /// </summary>
     public const string EntriesCte = """
         entries AS (
@@ -39,13 +43,21 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
             LEFT JOIN round_results rr ON rr.round_id = e.round_id AND rr.participant_id = e.participant_id
                   AND rr.prize_code IS NOT NULL AND r.results_published_at IS NOT NULL
             WHERE r.contest_id = @contestId AND e.attempts_used > 0
+            UNION ALL
+            SELECT r.number, lp.participant_id, p.unit_id, 1, NULL::integer, false, false, NULL::text
+            FROM live_rounds l
+            JOIN contest_rounds r ON r.id = l.contest_round_id
+            JOIN live_players lp ON lp.round_id = l.id AND lp.removed_at IS NULL
+            JOIN participants p ON p.id = lp.participant_id
+            WHERE r.contest_id = @contestId
+              AND EXISTS (SELECT 1 FROM live_answers la WHERE la.round_id = l.id AND la.player_id = lp.id)
         )
         """;
 
     /// <summary>Headcount of a unit for a contest: declared for the contest, else the directory's general figure.</summary>
     public const string HeadcountSql = "coalesce(h.headcount, u.headcount)";
 
-    public const string FiguresSql = $"""
+    public static readonly string FiguresSql = $"""
         WITH RECURSIVE {UnitScope.ClosureCte},
         {EntriesCte},
         figures AS (
@@ -56,7 +68,7 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
                    count(*) FILTER (WHERE x.perfect) AS perfect_scores,
                    count(*) FILTER (WHERE x.winner) AS winners
             FROM entries x JOIN closure c ON c.unit_id = x.unit_id
-            WHERE c.ancestor_id IN (SELECT unit_id FROM scoped)
+            WHERE {UnitScope.Filter("c.ancestor_id")}
             GROUP BY GROUPING SETS ((c.ancestor_id, x.round_number), (c.ancestor_id))
         )
         SELECT u.id AS unit_id, u.code, u.name, u.parent_id, {HeadcountSql} AS headcount, f.round_number,
@@ -65,7 +77,7 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
         FROM units u
         LEFT JOIN unit_headcounts h ON h.contest_id = @contestId AND h.unit_id = u.id
         LEFT JOIN figures f ON f.unit_id = u.id
-        WHERE u.id IN (SELECT unit_id FROM scoped)
+        WHERE {UnitScope.Filter("u.id")}
         ORDER BY u.id, f.round_number NULLS FIRST
         """;
 
@@ -73,7 +85,7 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<UnitFigure>(new CommandDefinition(FiguresSql,
-            new { contestId, root = scope.RootUnitId }, commandTimeout: 120, cancellationToken: ct))];
+            new { contestId, ScopeRoot = scope.RootUnitId }, commandTimeout: 120, cancellationToken: ct))];
     }
 
     public async Task<IReadOnlyList<UnitPrizeCount>> PrizeCountsAsync(long contestId, UnitScope scope, CancellationToken ct = default)
@@ -84,28 +96,39 @@ public sealed class UnitFigures(NpgsqlDataSource dataSource)
             {EntriesCte}
             SELECT c.ancestor_id AS unit_id, x.prize_code, count(*) AS winners
             FROM entries x JOIN closure c ON c.unit_id = x.unit_id
-            WHERE x.winner AND c.ancestor_id IN (SELECT unit_id FROM scoped)
+            WHERE x.winner AND {UnitScope.Filter("c.ancestor_id")}
             GROUP BY 1, 2
-            """, new { contestId, root = scope.RootUnitId }, cancellationToken: ct))];
+            """, new { contestId, ScopeRoot = scope.RootUnitId }, cancellationToken: ct))];
     }
 
-    /// <summary>The day each person of the scope first started an attempt in the contest, counted per day.</summary>
+    /// <summary>The day each person of the scope first took part in the contest (an attempt started, a live answer), counted per day.</summary>
     public async Task<IReadOnlyList<ParticipationDay>> OverTimeAsync(long contestId, UnitScope scope, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(DateTime Day, long New)>(new CommandDefinition($"""
-            WITH RECURSIVE {UnitScope.ClosureCte},
-            firsts AS (
-                SELECT a.participant_id, min(a.started_at) AS first_at
-                FROM attempts a
-                JOIN contest_rounds r ON r.id = a.round_id
-                JOIN round_entries e ON e.round_id = a.round_id AND e.participant_id = a.participant_id
-                WHERE r.contest_id = @contestId AND e.unit_id IN (SELECT unit_id FROM scoped)
-                GROUP BY a.participant_id
+            WITH firsts AS (
+                SELECT person, min(at) AS first_at
+                FROM (
+                    SELECT a.participant_id AS person, a.started_at AS at
+                    FROM attempts a
+                    JOIN contest_rounds r ON r.id = a.round_id
+                    JOIN round_entries e ON e.round_id = a.round_id AND e.participant_id = a.participant_id
+                    WHERE r.contest_id = @contestId AND {UnitScope.Filter("e.unit_id")}
+                    UNION ALL
+                    -- The same people as EntriesCte's live branch.
+                    SELECT lp.participant_id, la.received_at
+                    FROM live_rounds l
+                    JOIN contest_rounds r ON r.id = l.contest_round_id
+                    JOIN live_players lp ON lp.round_id = l.id AND lp.removed_at IS NULL
+                    JOIN participants p ON p.id = lp.participant_id
+                    JOIN live_answers la ON la.round_id = l.id AND la.player_id = lp.id
+                    WHERE r.contest_id = @contestId AND {UnitScope.Filter("p.unit_id")}
+                ) x
+                GROUP BY person
             )
             SELECT (first_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, count(*) AS new
             FROM firsts GROUP BY 1 ORDER BY 1
-            """, new { contestId, root = scope.RootUnitId }, cancellationToken: ct));
+            """, new { contestId, ScopeRoot = scope.RootUnitId }, cancellationToken: ct));
         var total = 0L;
         return [.. rows.Select(r => new ParticipationDay(DateOnly.FromDateTime(r.Day), r.New, total += r.New))];
     }

@@ -11,7 +11,7 @@ public sealed record WidgetView(string ContestSlug, string ContestName, string U
     double? Rate, int? Rank, int RankedCount);
 
 /// <summary>What the unit pages, the public page and the widget show, assembled from the figures and the ranking.</summary>
-public sealed class UnitPages(NpgsqlDataSource dataSource, ContestStore contests, UnitFigures figures, KnowledgeMap knowledge, CollectiveRanking ranking)
+public sealed class UnitPages(NpgsqlDataSource dataSource, Organizers.ScopeGuard guard, ContestStore contests, UnitFigures figures, KnowledgeMap knowledge, CollectiveRanking ranking)
 {
     public async Task<PublicUnitsView?> PublicAsync(string slug, CancellationToken ct = default)
     {
@@ -34,19 +34,12 @@ public sealed class UnitPages(NpgsqlDataSource dataSource, ContestStore contests
             await figures.OverTimeAsync(contest.Id, UnitScope.All, ct));
     }
 
-    /// <returns>Null when the contest or the unit does not exist, or the unit lies outside <paramref name="scope"/>.</returns>
-    public async Task<UnitPageView?> UnitAsync(long contestId, int unitId, UnitScope scope, CancellationToken ct = default)
+    /// <returns>Null when the contest or the unit does not exist, or the unit lies outside <paramref name="caller"/>'s scope.</returns>
+    public async Task<UnitPageView?> UnitAsync(long contestId, int unitId, Organizers.OrganizerScope caller, CancellationToken ct = default)
     {
-        if (await contests.GetAsync(contestId, ct) is not { } contest)
+        if (await contests.GetAsync(contestId, ct) is not { } contest || !await guard.UnitAsync(caller, unitId, ct))
         {
             return null;
-        }
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            if (!await scope.ContainsAsync(connection, unitId, ct))
-            {
-                return null;
-            }
         }
         var own = new UnitScope(unitId);
         var all = await figures.FiguresAsync(contestId, own, ct);

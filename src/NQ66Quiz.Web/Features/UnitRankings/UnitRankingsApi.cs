@@ -1,7 +1,6 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.Certificates;
 using NQ66Quiz.Web.Features.Contests;
 
@@ -37,21 +36,24 @@ public static class UnitRankingsModule
     public static IEndpointRouteBuilder MapUnitRankings(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
         var organizer = organizerApi.MapGroup("/unit-rankings").WithTags("Organizer: units");
-        organizer.MapGet("/contests/{contestId:long}/figures", FiguresAsync)
+        // Endpoints with ownSubtree read a contest through the caller's subtree only, so a ward's organizer reaches the
+        // city's contest too (its people take part in it).
+        var ownSubtree = new ReadsOwnSubtreeOfContestAttribute();
+        organizer.MapGet("/contests/{contestId:long}/figures", FiguresAsync).WithMetadata(ownSubtree)
             .WithSummary("Số người tham gia, lượt thi, tỷ lệ, điểm trung bình, điểm tối đa, người đoạt giải: theo đơn vị (cộng dồn cây) và tuần.");
-        organizer.MapGet("/contests/{contestId:long}/knowledge-map", KnowledgeMapAsync)
+        organizer.MapGet("/contests/{contestId:long}/knowledge-map", KnowledgeMapAsync).WithMetadata(ownSubtree)
             .WithSummary("Tỷ lệ trả lời đúng theo đơn vị × quan điểm (1–5) và nhiệm vụ (1–7), với số câu trả lời của mỗi ô.");
-        organizer.MapGet("/contests/{contestId:long}/item-analysis", ItemAnalysisAsync)
+        organizer.MapGet("/contests/{contestId:long}/item-analysis", ItemAnalysisAsync).WithMetadata(ownSubtree)
             .WithSummary("Phân tích câu hỏi: độ khó, độ phân biệt, nghi đáp án sai.");
-        organizer.MapGet("/contests/{contestId:long}/report.xlsx", ReportAsync)
+        organizer.MapGet("/contests/{contestId:long}/report.xlsx", ReportAsync).WithMetadata(ownSubtree)
             .WithSummary("Báo cáo sơ kết/tổng kết (XLSX) của một đơn vị (unitId) hoặc toàn thành phố.");
         organizer.MapGet("/contests/{contestId:long}/ranking", ReviewAsync);
         organizer.MapPut("/contests/{contestId:long}/ranking/settings", SaveSettingsAsync);
         organizer.MapPost("/contests/{contestId:long}/ranking/compute", ComputeAsync);
         organizer.MapPost("/contests/{contestId:long}/ranking/publish", PublishAsync);
-        organizer.MapGet("/contests/{contestId:long}/units/{unitId:int}/certificate.pdf", CollectiveCertificateAsync)
+        organizer.MapGet("/contests/{contestId:long}/units/{unitId:int}/certificate.pdf", CollectiveCertificateAsync).WithMetadata(ownSubtree)
             .WithSummary("Giấy chứng nhận giải tập thể (PDF), sau khi công bố.");
-        organizer.MapGet("/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf", IndividualCertificateAsync)
+        organizer.MapGet("/rounds/{roundId:long}/participants/{participantId:long}/certificate.pdf", IndividualCertificateAsync).WithMetadata(ownSubtree)
             .WithSummary("Giấy chứng nhận giải cá nhân (PDF), sau khi công bố kết quả tuần thi.");
 
         app.MapGet("/api/contests/{slug}/units", async Task<Results<Ok<PublicUnitsView>, NotFound>> (string slug, UnitPages pages, CancellationToken ct) =>
@@ -64,27 +66,21 @@ public static class UnitRankingsModule
     }
 
     /// <summary>
-    /// The scope a request may read: the caller's own, narrowed to <paramref name="unitId"/> when given. Null (→ 404)
-    /// when that unit lies outside the caller's subtree: another unit's data does not exist for them.
+    /// The subtree a request may read: the caller's own (<see cref="OrganizerScope"/>), narrowed to <paramref name="unitId"/>
+    /// when given. Null (→ 404) when that unit lies outside the caller's subtree: another unit's data does not exist for them.
     /// </summary>
-    public static async Task<UnitScope?> ResolveScopeAsync(ClaimsPrincipal user, int? unitId, NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        var own = UnitScope.Of(user);
-        if (unitId is not { } id)
-        {
-            return own;
-        }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await own.ContainsAsync(connection, id, ct) ? new UnitScope(id) : null;
-    }
+    public static async Task<UnitScope?> ResolveScopeAsync(OrganizerScope caller, int? unitId, ScopeGuard guard, CancellationToken ct) =>
+        unitId is not { } id ? UnitScope.Of(caller)
+        : await guard.UnitAsync(caller, id, ct) ? new UnitScope(id)
+        : null;
 
     /// <summary>Collective prizes are the city's to set, compute and publish.</summary>
-    public static bool IsCityWide(ClaimsPrincipal user) => UnitScope.Of(user).RootUnitId is null;
+    public static bool IsCityWide(OrganizerScope caller) => caller.SeesEverything;
 
-    public static async Task<Results<Ok<UnitFiguresView>, NotFound>> FiguresAsync(long contestId, int? unitId, ClaimsPrincipal user,
-        NpgsqlDataSource dataSource, ContestStore contests, UnitFigures figures, CancellationToken ct)
+    public static async Task<Results<Ok<UnitFiguresView>, NotFound>> FiguresAsync(long contestId, int? unitId, OrganizerScope caller,
+        ScopeGuard guard, ContestStore contests, UnitFigures figures, CancellationToken ct)
     {
-        if (await contests.GetAsync(contestId, ct) is null || await ResolveScopeAsync(user, unitId, dataSource, ct) is not { } scope)
+        if (await contests.GetAsync(contestId, ct) is null || await ResolveScopeAsync(caller, unitId, guard, ct) is not { } scope)
         {
             return TypedResults.NotFound();
         }
@@ -92,30 +88,31 @@ public static class UnitRankingsModule
             await figures.OverTimeAsync(contestId, scope, ct)));
     }
 
-    public static async Task<Results<Ok<KnowledgeMapView>, NotFound>> KnowledgeMapAsync(long contestId, int? unitId, int? minAnswers, ClaimsPrincipal user,
-        NpgsqlDataSource dataSource, ContestStore contests, KnowledgeMap map, CancellationToken ct)
+    public static async Task<Results<Ok<KnowledgeMapView>, NotFound>> KnowledgeMapAsync(long contestId, int? unitId, int? minAnswers, OrganizerScope caller,
+        ScopeGuard guard, ContestStore contests, KnowledgeMap map, CancellationToken ct)
     {
-        if (await contests.GetAsync(contestId, ct) is null || await ResolveScopeAsync(user, unitId, dataSource, ct) is not { } scope)
+        if (await contests.GetAsync(contestId, ct) is null || await ResolveScopeAsync(caller, unitId, guard, ct) is not { } scope)
         {
             return TypedResults.NotFound();
         }
         return TypedResults.Ok(await map.ReadAsync(contestId, scope, Math.Clamp(minAnswers ?? KnowledgeMap.DefaultMinAnswers, 1, 100_000), ct));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ItemStatistics>>, NotFound>> ItemAnalysisAsync(long contestId, int? unitId, ClaimsPrincipal user,
-        NpgsqlDataSource dataSource, ContestStore contests, ItemAnalysis analysis, CancellationToken ct)
+    public static async Task<Results<Ok<IReadOnlyList<ItemStatistics>>, NotFound>> ItemAnalysisAsync(long contestId, int? unitId, OrganizerScope caller,
+        ScopeGuard guard, ContestStore contests, ItemAnalysis analysis, CancellationToken ct)
     {
-        if (await contests.GetAsync(contestId, ct) is null || await ResolveScopeAsync(user, unitId, dataSource, ct) is not { } scope)
+        if (await contests.GetAsync(contestId, ct) is null || await ResolveScopeAsync(caller, unitId, guard, ct) is not { } scope)
         {
             return TypedResults.NotFound();
         }
         return TypedResults.Ok(await analysis.ReadAsync(contestId, scope, ct));
     }
 
-    public static async Task<Results<FileContentHttpResult, NotFound>> ReportAsync(long contestId, int? unitId, ClaimsPrincipal user,
-        NpgsqlDataSource dataSource, ContestStore contests, UnitReport report, CancellationToken ct)
+    /// <summary>The report names winners (personal data): the organizer group's audit filter writes who downloaded which one.</summary>
+    public static async Task<Results<FileContentHttpResult, NotFound>> ReportAsync(long contestId, int? unitId, OrganizerScope caller,
+        ScopeGuard guard, ContestStore contests, UnitReport report, CancellationToken ct)
     {
-        if (await contests.GetAsync(contestId, ct) is not { } contest || await ResolveScopeAsync(user, unitId, dataSource, ct) is not { } scope)
+        if (await contests.GetAsync(contestId, ct) is not { } contest || await ResolveScopeAsync(caller, unitId, guard, ct) is not { } scope)
         {
             return TypedResults.NotFound();
         }
@@ -128,28 +125,28 @@ public static class UnitRankingsModule
         await contests.GetAsync(contestId, ct) is null ? TypedResults.NotFound() : TypedResults.Ok(await ranking.ReviewAsync(contestId, ct));
 
     public static async Task<Results<Ok<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> SaveSettingsAsync(
-        long contestId, UnitRankingSettingsRequest request, ClaimsPrincipal user, CollectiveRanking ranking, CancellationToken ct) =>
-        IsCityWide(user) ? ContestsApi.Updated(await ranking.SaveSettingsAsync(contestId, request, ct)) : Forbidden();
+        long contestId, UnitRankingSettingsRequest request, OrganizerScope caller, CollectiveRanking ranking, CancellationToken ct) =>
+        IsCityWide(caller) ? ContestsApi.Updated(await ranking.SaveSettingsAsync(contestId, request, ct)) : Forbidden();
 
     public static async Task<Results<Ok<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> ComputeAsync(
-        long contestId, ClaimsPrincipal user, CollectiveRanking ranking, CancellationToken ct) =>
-        IsCityWide(user) ? ContestsApi.Updated(await ranking.ComputeAsync(contestId, ct)) : Forbidden();
+        long contestId, OrganizerScope caller, CollectiveRanking ranking, CancellationToken ct) =>
+        IsCityWide(caller) ? ContestsApi.Updated(await ranking.ComputeAsync(contestId, ct)) : Forbidden();
 
     public static async Task<Results<Ok<UnitRankingView>, ValidationProblem, ProblemHttpResult, NotFound>> PublishAsync(
-        long contestId, ClaimsPrincipal user, CollectiveRanking ranking, CancellationToken ct) =>
-        IsCityWide(user) ? ContestsApi.Updated(await ranking.PublishAsync(contestId, ct)) : Forbidden();
+        long contestId, OrganizerScope caller, CollectiveRanking ranking, CancellationToken ct) =>
+        IsCityWide(caller) ? ContestsApi.Updated(await ranking.PublishAsync(contestId, ct)) : Forbidden();
 
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(title: "Chỉ ban tổ chức cấp thành phố được thiết lập, tính và công bố giải tập thể.", statusCode: StatusCodes.Status403Forbidden);
 
-    public static async Task<Results<FileContentHttpResult, NotFound>> CollectiveCertificateAsync(long contestId, int unitId, ClaimsPrincipal user,
+    public static async Task<Results<FileContentHttpResult, NotFound>> CollectiveCertificateAsync(long contestId, int unitId, OrganizerScope caller,
         HttpRequest http, IOptions<CertificateOptions> fonts, CertificateStore store, CancellationToken ct) =>
-        await store.IssueCollectiveAsync(contestId, unitId, UnitScope.Of(user), ct) is { } certificate
+        await store.IssueCollectiveAsync(contestId, unitId, UnitScope.Of(caller), ct) is { } certificate
             ? Pdf(certificate, http, fonts.Value) : TypedResults.NotFound();
 
-    public static async Task<Results<FileContentHttpResult, NotFound>> IndividualCertificateAsync(long roundId, long participantId, ClaimsPrincipal user,
+    public static async Task<Results<FileContentHttpResult, NotFound>> IndividualCertificateAsync(long roundId, long participantId, OrganizerScope caller,
         HttpRequest http, IOptions<CertificateOptions> fonts, CertificateStore store, CancellationToken ct) =>
-        await store.IssueIndividualAsync(roundId, participantId, UnitScope.Of(user), ct) is { } certificate
+        await store.IssueIndividualAsync(roundId, participantId, UnitScope.Of(caller), ct) is { } certificate
             ? Pdf(certificate, http, fonts.Value) : TypedResults.NotFound();
 
     private static FileContentHttpResult Pdf(Certificate certificate, HttpRequest http, CertificateOptions fonts)

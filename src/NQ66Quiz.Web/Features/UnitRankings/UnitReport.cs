@@ -109,16 +109,15 @@ public sealed class UnitReport(NpgsqlDataSource dataSource, UnitFigures figures,
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<ReportWinner>(new CommandDefinition($"""
-            WITH RECURSIVE {UnitScope.ClosureCte}
             SELECT r.number AS round_number, rr.rank, rr.prize_name, p.full_name, u.name AS unit_name, rr.round_id, rr.participant_id
             FROM round_results rr
             JOIN contest_rounds r ON r.id = rr.round_id
             JOIN participants p ON p.id = rr.participant_id
             JOIN units u ON u.id = rr.unit_id
             WHERE r.contest_id = @contestId AND r.results_published_at IS NOT NULL AND rr.prize_code IS NOT NULL
-              AND rr.unit_id IN (SELECT unit_id FROM scoped)
+              AND {UnitScope.Filter("rr.unit_id")}
             ORDER BY r.number, rr.rank
-            """, new { contestId, root = scope.RootUnitId }, cancellationToken: ct))];
+            """, new { contestId, ScopeRoot = scope.RootUnitId }, cancellationToken: ct))];
     }
 
     public static string Percent(double? rate) => UnitRanking.Percent(rate);

@@ -51,5 +51,11 @@ public sealed class RegisterModel(ParticipantAccounts accounts, UnitSearch units
         return Page();
     }
 
+    /// <summary>A date sent back into the form as it is typed there (dd/mm/yyyy), whatever form it came in.</summary>
+    public static string? ShownDate(string? value) =>
+        DateOnly.TryParseExact(value?.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+            ? d.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)
+            : value;
+
     public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? messages[0] : null;
 }

@@ -11,7 +11,8 @@ using NQ66Quiz.Web.Features.Participants;
 namespace NQ66Quiz.Web.Pages.Contests;
 
 [AllowAnonymous]
-public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlDataSource dataSource, TimeProvider clock) : PageModel
+public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlDataSource dataSource, TimeProvider clock,
+    Features.AntiCheat.AttemptOrigins origins) : PageModel
 {
     public ContestView Contest { get; private set; } = null!;
 
@@ -35,6 +36,10 @@ public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlD
         var outcome = await start.StartAsync(me, roundId, ct);
         if (outcome is Outcome<StartedAttempt>.Ok ok)
         {
+            if (!ok.Value.Resumed)
+            {
+                await origins.RecordAsync(ok.Value.AttemptId, HttpContext, CancellationToken.None);
+            }
             return Redirect($"/cuoc-thi/luot-thi/{ok.Value.AttemptId}");
         }
         Error = ((Outcome<StartedAttempt>.Failed)outcome).Message;

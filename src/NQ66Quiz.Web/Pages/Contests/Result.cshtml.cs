@@ -10,6 +10,9 @@ public sealed class ResultModel(AttemptQueries queries) : PageModel
 {
     public AttemptResult Result { get; private set; } = null!;
 
+    /// <summary>The attempt page sends the participant here with <c>?het-gio=1</c> when it submitted for them at the deadline.</summary>
+    public bool TimeRanOut => Request.Query["het-gio"] == "1";
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         var me = ParticipantAccounts.Me(User);

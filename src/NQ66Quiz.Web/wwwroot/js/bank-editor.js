@@ -48,7 +48,17 @@
     preview.appendChild(explanation);
     var source = el("p", "bank-preview-source");
     source.appendChild(el("strong", "", "Nguồn:"));
-    source.appendChild(document.createTextNode(" " + q.source));
+    // The document's title as text, its public address a link (as the server renders it).
+    source.appendChild(document.createTextNode(" "));
+    String(q.source || "").split(/(https?:\/\/\S+)/).forEach(function (part, i) {
+      if (i % 2 === 0) { source.appendChild(document.createTextNode(part)); return; }
+      var url = part.replace(/[.,;)]+$/, "");
+      var link = el("a", "", url);
+      link.href = url;
+      link.rel = "noopener";
+      source.appendChild(link);
+      if (url.length < part.length) source.appendChild(document.createTextNode(part.slice(url.length)));
+    });
     preview.appendChild(source);
   }
 

@@ -1,6 +1,8 @@
 // Attempt page: saves each answer as it is chosen (the server acknowledges only after committing it), shows the
 // countdown from the server's remaining seconds (not the phone's clock), marks answered questions in the navigator,
-// and submits once — by the button or at the deadline. Without this script the form still posts every answer.
+// counts answered questions in the sticky bar, asks in the page before submitting with questions left, and submits
+// once — by the button or at the deadline (then it says so, here and on the result). Without this script the form
+// still posts every answer.
 (() => {
   "use strict";
   const form = document.getElementById("attempt");
@@ -13,6 +15,7 @@
   const submitButton = document.getElementById("submit");
   const unsaved = new Set();
   let submitting = false;
+  let asking = false;
 
   const say = (text, bad) => {
     status.textContent = text;
@@ -22,10 +25,32 @@
   const choicesOf = (position) =>
     [...form.querySelectorAll(`input[name="q${position}"]:checked`)].map((input) => Number(input.value));
 
+  const questions = [...form.querySelectorAll("fieldset.question[data-position]")];
+  const answeredCount = document.getElementById("answered-count");
   const mark = (position, answered) => {
     const link = document.querySelector(`#navigator [data-position="${position}"]`);
     if (link) link.classList.toggle("answered", answered);
+    const done = questions.filter((q) => choicesOf(q.dataset.position).length > 0).length;
+    if (answeredCount) answeredCount.textContent = `${done}/${questions.length}`;
   };
+
+  // The in-page question before a submission with unanswered questions; resolves true to submit.
+  const dialog = document.getElementById("submit-dialog");
+  const ask = (text) => new Promise((resolve) => {
+    if (!dialog || typeof dialog.showModal !== "function") { resolve(true); return; }
+    document.getElementById("submit-dialog-text").textContent = text;
+    const done = (answer) => {
+      dialog.removeEventListener("close", onClose);
+      dialog.close();
+      resolve(answer);
+    };
+    const onClose = () => done(false);
+    document.getElementById("submit-confirm").onclick = () => done(true);
+    document.getElementById("submit-cancel").onclick = () => done(false);
+    dialog.addEventListener("close", onClose);
+    dialog.showModal();
+    document.getElementById("submit-cancel").focus();
+  });
 
   const put = (url, body) =>
     fetch(url, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -67,11 +92,18 @@
   }
 
   async function submit(atDeadline) {
-    if (submitting) return;
+    if (submitting || (asking && !atDeadline)) return;
     if (!atDeadline) {
-      const empty = [...form.querySelectorAll("fieldset.question[data-position]")]
-        .filter((q) => choicesOf(q.dataset.position).length === 0).length;
-      if (empty > 0 && !confirm(`Còn ${empty} câu chưa trả lời. Vẫn nộp bài?`)) return;
+      const empty = questions.filter((q) => choicesOf(q.dataset.position).length === 0).length;
+      if (empty > 0) {
+        asking = true; // a second tap while the dialog is open asks nothing more; the deadline still submits
+        const go = await ask(`Còn ${empty} câu chưa trả lời. Bài đã nộp không sửa được. Vẫn nộp bài?`);
+        asking = false;
+        if (!go || submitting) return;
+      }
+    } else {
+      document.getElementById("time-up").hidden = false;
+      if (dialog?.open) dialog.close();
     }
     submitting = true;
     submitButton.disabled = true;
@@ -86,7 +118,7 @@
         body: JSON.stringify({ prediction: prediction === "" ? null : Number(prediction), answers }),
       });
       if (response.ok || response.status === 409) {
-        location.href = resultUrl;
+        location.href = atDeadline ? `${resultUrl}?het-gio=1` : resultUrl;
         return;
       }
       say((await problemOf(response)).title || "Không nộp được bài; thử lại.", true);

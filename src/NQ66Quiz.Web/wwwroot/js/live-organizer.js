@@ -31,6 +31,7 @@
       leaderboardEachQuestion: $("board").checked,
       unitMode: $("units").checked,
       requireIdentity: $("identity").checked,
+      contestRoundId: $("contest-round").value ? Number($("contest-round").value) : null,
     };
     const res = await fetch("/api/organizer/live-rounds", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     if (!res.ok) {

@@ -110,8 +110,8 @@ public sealed class RoundForm
 
     public static RoundForm From(RoundView r) => new()
     {
-        OpensAt = VietnamTime.ToInput(r.OpensAt),
-        ClosesAt = VietnamTime.ToInput(r.ClosesAt),
+        OpensAt = VietnamTime.ToForm(r.OpensAt),
+        ClosesAt = VietnamTime.ToForm(r.ClosesAt),
         TimeLimitMinutes = r.TimeLimitSeconds / 60,
         AttemptsAllowed = r.AttemptsAllowed,
         Blueprint = [.. r.Blueprint.Select(l => new LineForm { Count = l.Count, Viewpoint = l.Viewpoint, Task = l.Task, Topic = l.Topic, Difficulty = l.Difficulty })],
@@ -124,8 +124,8 @@ public sealed class RoundForm
         var opens = contest.Rounds.Count > 0 ? contest.Rounds[^1].ClosesAt : now.AddTicks(-now.Ticks % TimeSpan.TicksPerHour).AddHours(1);
         return new RoundForm
         {
-            OpensAt = VietnamTime.ToInput(opens),
-            ClosesAt = VietnamTime.ToInput(opens.AddDays(7)),
+            OpensAt = VietnamTime.ToForm(opens),
+            ClosesAt = VietnamTime.ToForm(opens.AddDays(7)),
             Blueprint = [new LineForm { Count = 10 }],
         };
     }

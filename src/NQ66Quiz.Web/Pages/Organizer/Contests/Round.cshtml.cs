@@ -6,8 +6,14 @@ using NQ66Quiz.Web.Features.Leaderboards;
 namespace NQ66Quiz.Web.Pages.Organizer.Contests;
 
 public sealed class RoundModel(ContestStore store, ContestSetup setup, RoundClose close, RoundResults results, LeaderboardRebuild rebuild,
-    RoundEnd end, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ContestOptions> options) : PageModel
+    RoundEnd end, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ContestOptions> options, Features.AntiCheat.CheatFlags cheatFlags) : PageModel
 {
+    /// <summary>The public results page as it will be published (the confirmation shows it); null until results are computed.</summary>
+    public PublicResults? Preview { get; private set; }
+
+    /// <summary>Attempts to look at again before publishing (issue 14, item 3); null until results are computed.</summary>
+    public Features.AntiCheat.RoundFlags? Flags { get; private set; }
+
     public (string By, DateTimeOffset At, DateTimeOffset PlannedClose)? EndedEarly { get; private set; }
 
     public int OpenAttempts { get; private set; }
@@ -86,6 +92,8 @@ public sealed class RoundModel(ContestStore store, ContestSetup setup, RoundClos
         }
         Round = round;
         Results = round.ClosedAt is null ? null : await results.ReviewAsync(roundId, 100, ct);
+        Preview = round.ClosedAt is null || round.ResultsPublishedAt is not null ? null : await results.PreviewAsync(roundId, ct);
+        Flags = round.ClosedAt is null ? null : await cheatFlags.ReadAsync(roundId, ct);
         EndedEarly = await end.EndedEarlyAsync(roundId, ct);
         OpenAttempts = round.StatusAt(Now) == RoundStatus.Open ? await end.OpenAttemptsAsync(roundId, ct) : 0;
         return true;

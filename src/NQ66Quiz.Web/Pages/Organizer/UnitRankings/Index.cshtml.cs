@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Contests;
+using NQ66Quiz.Web.Features.Organizers;
 using NQ66Quiz.Web.Features.UnitRankings;
 
 namespace NQ66Quiz.Web.Pages.Organizer.UnitRankings;
 
 /// <summary>The city's view of a contest by unit: collective ranking (rule, compute, publish), winners, item analysis.</summary>
+/// <remarks>It lists winners by name (personal data), so its reads are audited.</remarks>
+[AuditReads]
 public sealed class IndexModel(ContestStore contests, CollectiveRanking ranking, UnitReport report, ItemAnalysis items) : PageModel
 {
     public IReadOnlyList<ContestView> Contests { get; private set; } = [];
@@ -29,7 +32,7 @@ public sealed class IndexModel(ContestStore contests, CollectiveRanking ranking,
 
     public async Task<IActionResult> OnGetAsync(long? contestId, CancellationToken ct)
     {
-        if (UnitScope.Of(User).RootUnitId is { } own && contestId is { } id)
+        if (OrganizerScope.From(User).SubtreeRoot is { } own && contestId is { } id)
         {
             return Redirect($"/to-chuc/xep-hang-don-vi/{id}/{own}");
         }
@@ -47,7 +50,7 @@ public sealed class IndexModel(ContestStore contests, CollectiveRanking ranking,
 
     private async Task<IActionResult> ActAsync(long contestId, Task<SetupResult<UnitRankingView>> action, string done, CancellationToken ct)
     {
-        if (!UnitRankingsModule.IsCityWide(User))
+        if (!UnitRankingsModule.IsCityWide(OrganizerScope.From(User)))
         {
             return Forbid();
         }
@@ -72,7 +75,7 @@ public sealed class IndexModel(ContestStore contests, CollectiveRanking ranking,
     {
         if (contestId is not { } id)
         {
-            Contests = await contests.ListAsync(ct);
+            Contests = await contests.ListAsync(OrganizerScope.From(User), ct);
             return true;
         }
         Contest = await contests.GetAsync(id, ct);

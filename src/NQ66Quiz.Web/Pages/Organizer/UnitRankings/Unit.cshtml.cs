@@ -5,6 +5,7 @@ using NQ66Quiz.Web.Features.UnitRankings;
 namespace NQ66Quiz.Web.Pages.Organizer.UnitRankings;
 
 /// <summary>A unit's own page for its organizer: figures, trend by round, sub-units, knowledge map, widget snippet.</summary>
+[NQ66Quiz.Web.Features.Organizers.ReadsOwnSubtreeOfContest]
 public sealed class UnitModel(UnitPages pages) : PageModel
 {
     public UnitPageView View { get; private set; } = null!;
@@ -14,7 +15,7 @@ public sealed class UnitModel(UnitPages pages) : PageModel
     public async Task<IActionResult> OnGetAsync(long contestId, int unitId, CancellationToken ct)
     {
         // Another unit's page does not exist for a unit organizer: 404, as the APIs answer.
-        if (await pages.UnitAsync(contestId, unitId, UnitScope.Of(User), ct) is not { } view)
+        if (await pages.UnitAsync(contestId, unitId, NQ66Quiz.Web.Features.Organizers.OrganizerScope.From(User), ct) is not { } view)
         {
             return NotFound();
         }
