@@ -23,6 +23,9 @@ builder.AddPlatform();
 // Meters for operators: Prometheus scrape at /metrics (loopback only), OTLP where configured.
 builder.AddTelemetry();
 
+// Rate limits on registration, sign-in, attempt start and answers (429 with Retry-After); hubs have LiveHubFilter.
+builder.Services.AddRateLimits();
+
 // Delivery: Brotli/gzip responses, year-long immutable caching of versioned static files (Infrastructure/Delivery.cs).
 builder.Services.AddDelivery();
 
@@ -60,6 +63,8 @@ app.UseErrorResponses();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authentication: attempts and answers are counted per signed-in participant.
+app.UseRateLimiter();
 
 // Health and API description.
 app.MapPlatformHealth();

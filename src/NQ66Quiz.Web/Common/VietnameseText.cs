@@ -11,6 +11,14 @@ public static class VietnameseText
     /// <summary>Orders people-visible text the way a Vietnamese reader expects ("Ă" after "A", "Đ" after "D").</summary>
     public static readonly StringComparer Comparer = StringComparer.Create(Culture, ignoreCase: false);
 
+    /// <summary>
+    /// NFC, safe for any string: a lone surrogate (a JSON "\ud800" escape decodes to one) makes
+    /// <see cref="string.Normalize(NormalizationForm)"/> throw, so it becomes U+FFFD first and the validators refuse it.
+    /// </summary>
+    public static string Nfc(string text) =>
+        (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)) : text)
+            .Normalize(NormalizationForm.FormC);
+
     /// <summary>NFC, trimmed, every run of whitespace (including non-breaking spaces) collapsed to one space.</summary>
     public static string Clean(string? text)
     {
@@ -18,7 +26,7 @@ public static class VietnameseText
         {
             return "";
         }
-        var nfc = text.Normalize(NormalizationForm.FormC);
+        var nfc = Nfc(text);
         var builder = new StringBuilder(nfc.Length);
         var pendingSpace = false;
         foreach (var c in nfc)

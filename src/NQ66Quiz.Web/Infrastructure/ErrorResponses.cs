@@ -22,6 +22,8 @@ public static class ErrorResponses
 
     private const string MessageKey = "nq66.error";
 
+    private const string UnsupportedMediaType = "Gửi nội dung JSON với tiêu đề Content-Type: application/json.";
+
     /// <summary>What a page tells about a specific error (set by <see cref="ErrorPage"/>, read by /loi).</summary>
     public sealed record ErrorMessage(string Title, string Message, string? BackUrl = null, string? BackLabel = null);
 
@@ -68,6 +70,11 @@ public static class ErrorResponses
             if (status == StatusCodes.Status413PayloadTooLarge)
             {
                 c.ProblemDetails.Detail ??= TooLarge(c.HttpContext);
+            }
+            if (status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                // Minimal APIs answer a form or text body with a bare 415 (no exception to describe).
+                c.ProblemDetails.Detail ??= UnsupportedMediaType;
             }
             if (c.Exception is { } e && Describe(e) is { } detail)
             {
@@ -157,7 +164,7 @@ public static class ErrorResponses
     {
         BadHttpRequestException { InnerException: JsonException json } => Json(json),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => null,
-        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => "Gửi nội dung JSON với tiêu đề Content-Type: application/json.",
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => UnsupportedMediaType,
         BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.Ordinal)
             => "Yêu cầu thiếu nội dung: gửi một đối tượng JSON như tài liệu API (/openapi/v1.json) mô tả.",
         BadHttpRequestException b when b.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal)

@@ -5,8 +5,9 @@ using NQ66Quiz.Web.Features.Organizers;
 
 namespace NQ66Quiz.Web.Pages;
 
+/// <summary>Organizer sign-in: e-mail and password, then (accounts with a second factor) the code from the app.</summary>
 [AllowAnonymous]
-public sealed class OrganizerSignInModel(OrganizerAccounts accounts, OrganizerAudit audit, OrganizerSignInThrottle throttle) : PageModel
+public sealed class OrganizerSignInModel(OrganizerSignIn signIn) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -14,28 +15,39 @@ public sealed class OrganizerSignInModel(OrganizerAccounts accounts, OrganizerAu
     [BindProperty]
     public string? Email { get; set; }
 
+    /// <summary>Set when the password was right and the code is asked for: the signed, 5-minute ticket of the account.</summary>
+    [BindProperty]
+    public string? Ticket { get; set; }
+
     public string? Error { get; private set; }
 
-    public async Task<IActionResult> OnPostAsync(string? password, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(string? password, CancellationToken ct) =>
+        Show(await signIn.PasswordAsync(HttpContext, Email, password, null, ct));
+
+    public async Task<IActionResult> OnPostCodeAsync(string? code, CancellationToken ct) =>
+        Show(await signIn.CodeAsync(HttpContext, Ticket, code, ct));
+
+    private IActionResult Show(SignInOutcome outcome)
     {
-        var address = HttpContext.Connection.RemoteIpAddress;
-        if (await throttle.IsBlockedAsync(address, Email))
+        switch (outcome)
         {
-            Error = OrganizerSignInThrottle.Refusal;
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return Page();
+            case SignInOutcome.Ok:
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/to-chuc");
+            case SignInOutcome.NeedsCode needs:
+                Ticket = needs.Ticket;
+                return Page();
+            case SignInOutcome.WrongCode:
+                Error = "Mã xác thực không đúng hoặc đã dùng. Nhập mã đang hiện trong ứng dụng xác thực, hoặc một mã khôi phục chưa dùng.";
+                return Page();
+            case SignInOutcome.Throttled:
+                Ticket = null;
+                Error = OrganizerSignInThrottle.Refusal;
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
+            default:
+                Ticket = null;
+                Error = "Email hoặc mật khẩu không đúng. Nếu chưa có tài khoản, đề nghị quản trị thành phố gửi lời mời.";
+                return Page();
         }
-        var account = await accounts.VerifyAsync(Email, password, ct);
-        if (account is null)
-        {
-            await throttle.FailedAsync(address, Email);
-            await audit.WriteAsync(null, "sign-in failed", OrganizerAccounts.NormalizeEmail(Email) ?? "(email không hợp lệ)", new { }, HttpContext.Connection.RemoteIpAddress, ct);
-            Error = "Email hoặc mật khẩu không đúng. Nếu chưa có tài khoản, đề nghị quản trị thành phố gửi lời mời.";
-            return Page();
-        }
-        await throttle.SucceededAsync(address, Email);
-        await OrganizersApi.SignInAccountAsync(HttpContext, account);
-        await audit.WriteAsync(account.Id, "sign-in", "organizer:" + account.Id, new { }, HttpContext.Connection.RemoteIpAddress, ct);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/to-chuc");
     }
 }

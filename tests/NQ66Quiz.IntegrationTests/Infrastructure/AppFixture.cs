@@ -197,6 +197,10 @@ public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Progr
         builder.UseSetting("Contests:JobIntervalSeconds", "3600");
         // Live questions close when a test says so (LiveEngine.TickAsync) or when everyone answered, not on a timer.
         builder.UseSetting("LiveRounds:TickMilliseconds", "3600000");
+        // Every test client comes from 127.0.0.1: the per-address limits on registration and sign-in would add up over
+        // the whole run. Security/RateLimitTests checks them on an app of its own with small limits.
+        builder.UseSetting("RateLimits:Registration:Burst", "100000");
+        builder.UseSetting("RateLimits:SignIn:Burst", "100000");
         // The contact lines a deployment configures (Portal/PortalFramingTests reads them back from the footer).
         builder.UseSetting("Portal:Address", PortalAddress);
         builder.UseSetting("Portal:Hotline", PortalHotline);

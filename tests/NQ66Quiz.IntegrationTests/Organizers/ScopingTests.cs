@@ -202,6 +202,8 @@ public sealed class ScopingTests(AppFixture app) : ContestTest(app)
         "POST /api/organizer/bank/preview", "GET /api/organizer/bank/export.xlsx", "GET /api/organizer/bank/export.md",
         "POST /api/organizer/sign-in", "POST /api/organizer/sign-out", "GET /api/organizer/me", "PUT /api/organizer/me/password",
         "POST /api/organizer/invitations/accept",
+        // The caller's own second factor (Security/OrganizerSecurityTests).
+        "POST /api/organizer/me/second-factor", "POST /api/organizer/me/second-factor/confirm",
         "GET /api/organizer/accounts", "POST /api/organizer/accounts/{id:long}/disable", "POST /api/organizer/accounts/{id:long}/enable",
         "GET /api/organizer/invitations", "POST /api/organizer/invitations", "GET /api/organizer/audit", "GET /api/organizer/audit.csv",
         // Units/DirectoryTests: a unit organizer lists, exports, adds and imports within their subtree only.

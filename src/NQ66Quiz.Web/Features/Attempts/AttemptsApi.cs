@@ -29,7 +29,7 @@ public static class AttemptsApi
     public static IEndpointRouteBuilder MapAttempts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Attempts").RequireAuthorization(Platform.ParticipantPolicy);
-        group.MapPost("/rounds/{roundId:long}/attempts", StartAsync).WithSummary("Vào thi: tạo lượt thi mới, hoặc trả lại lượt đang làm dở.")
+        group.MapPost("/rounds/{roundId:long}/attempts", StartAsync).RequireRateLimiting(RateLimits.AttemptStart).WithSummary("Vào thi: tạo lượt thi mới, hoặc trả lại lượt đang làm dở.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/attempts", async Task<Ok<IReadOnlyList<AttemptSummary>>> (ClaimsPrincipal user, AttemptQueries queries, CancellationToken ct) =>
             TypedResults.Ok(await queries.HistoryAsync(Me(user), ct))).WithSummary("Lịch sử các lượt thi của tôi.");
@@ -38,14 +38,17 @@ public static class AttemptsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/attempts/{attemptId:long}/answers/{position:int}", async (long attemptId, int position, AnswerChoices body, ClaimsPrincipal user,
             AttemptAnswers answers, CancellationToken ct) => ToHttp(await answers.SaveAsync(Me(user), attemptId, new AnswerRequest(position, body.Choices), ct)))
+            .RequireRateLimiting(RateLimits.Answers)
             .WithSummary("Lưu câu trả lời (vị trí phương án trên màn hình, 0 = phương án đầu). Chỉ trả lời sau khi đã ghi vào cơ sở dữ liệu.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/attempts/{attemptId:long}/prediction", async (long attemptId, PredictionRequest body, ClaimsPrincipal user,
             AttemptAnswers answers, CancellationToken ct) => ToHttp(await answers.SavePredictionAsync(Me(user), attemptId, body, ct)))
+            .RequireRateLimiting(RateLimits.Answers)
             .WithSummary("Lưu số dự đoán ({\"prediction\": 120}, cùng tên trường như khi nộp bài; null xoá số đã lưu).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/attempts/{attemptId:long}/submit", async (long attemptId, SubmitRequest? body, ClaimsPrincipal user, AttemptSubmit submit, CancellationToken ct) =>
             ToHttp(await submit.SubmitAsync(Me(user), attemptId, body ?? new SubmitRequest(), ct)))
+            .RequireRateLimiting(RateLimits.Answers)
             .WithSummary("Nộp bài: chỉ một lần; lần gửi sau trả 409 kèm địa chỉ kết quả.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/attempts/{attemptId:long}/result", ResultAsync)

@@ -301,8 +301,16 @@ public sealed class ContestSetup(NpgsqlDataSource dataSource, ContestStore store
         {
             return (null, errors);
         }
-        return (new ValidContest(slug, name, description, Markdig.Markdown.ToHtml(description, Markdown), request.OrganizingUnitId!.Value, types, units,
+        return (new ValidContest(slug, name, description, DescriptionHtml(description), request.OrganizingUnitId!.Value, types, units,
             request.NationalIdRequired, kind, request.OnePrizePerPerson, answersShown), errors);
+    }
+
+    // Raw HTML is text (DisableHtml); a javascript: or other-scheme link and images become harmless (BankMarkdown.Neutralise).
+    private static string DescriptionHtml(string description)
+    {
+        var document = Markdig.Markdown.Parse(description, Markdown);
+        QuestionBank.BankMarkdown.Neutralise(document);
+        return Markdig.Markdown.ToHtml(document, Markdown);
     }
 
     private static string SlugOf(string name)

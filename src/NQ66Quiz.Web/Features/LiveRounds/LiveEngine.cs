@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
@@ -308,7 +307,7 @@ public sealed class LiveEngine
 
     public static string? NormalizeNickname(string? raw, out string key)
     {
-        var n = string.Join(' ', (raw ?? "").Normalize(NormalizationForm.FormC).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var n = string.Join(' ', VietnameseText.Nfc(raw ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         key = n.ToLower(CultureInfo.GetCultureInfo("vi-VN"));
         return n.Length is >= 1 and <= 30 && !n.Any(char.IsControl) ? n : null;
     }

@@ -54,7 +54,7 @@ public static class LiveRoundsApi
         CreateLiveRoundRequest request, HttpContext http, LiveStore store, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var title = (request.Title ?? "").Normalize(NormalizationForm.FormC).Trim();
+        var title = VietnameseText.Nfc(request.Title ?? "").Trim();
         if (title.Length is < 3 or > 200)
         {
             errors["title"] = ["Tên vòng thi cần từ 3 đến 200 ký tự."];

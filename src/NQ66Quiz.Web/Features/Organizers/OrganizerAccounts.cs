@@ -41,7 +41,7 @@ public abstract record AccountOutcome<T>
 /// </summary>
 public sealed class OrganizerAccounts(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    public const int MinPasswordLength = 12;
+    public const int MinPasswordLength = OrganizerPasswords.MinLength;
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
     private static readonly PasswordHasher<OrganizerAccount> Hasher = new();
@@ -79,25 +79,12 @@ public sealed class OrganizerAccounts(NpgsqlDataSource dataSource, TimeProvider 
 
     public static string? NormalizeEmail(string? email)
     {
-        var e = (email ?? "").Normalize(NormalizationForm.FormC).Trim().ToLowerInvariant();
+        var e = VietnameseText.Nfc(email ?? "").Trim().ToLowerInvariant();
         return e.Length is > 3 and <= 254 && MailAddress.TryCreate(e, out var parsed) && parsed.Address == e && e.Contains('.', StringComparison.Ordinal)
             ? e : null;
     }
 
-    public static string? PasswordError(string? password) =>
-        password is null || password.Length < MinPasswordLength
-            ? $"Mật khẩu cần ít nhất {MinPasswordLength} ký tự."
-            : password.Length > 200 ? "Mật khẩu dài quá 200 ký tự." : null;
-
-    /// <summary>Whether the account behind a cookie is still active with the same role and unit.</summary>
-    public async Task<bool> IsCurrentAsync(OrganizerScope scope, CancellationToken ct = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
-            SELECT EXISTS (SELECT 1 FROM organizer_accounts
-                           WHERE id = @AccountId AND role = @Role AND unit_id = @UnitId AND disabled_at IS NULL)
-            """, new { scope.AccountId, scope.Role, scope.UnitId }, cancellationToken: ct));
-    }
+    public static string? PasswordError(string? password) => OrganizerPasswords.Error(password);
 
     public async Task<bool> AnyAdminAsync(CancellationToken ct = default)
     {

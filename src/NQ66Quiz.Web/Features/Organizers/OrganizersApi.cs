@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,7 +5,8 @@ using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.Organizers;
 
-public sealed record OrganizerSignInRequest(string? Email, string? Password);
+/// <param name="Code">The 6-digit code of the authenticator app, or a recovery code, when the account has a second factor.</param>
+public sealed record OrganizerSignInRequest(string? Email, string? Password, string? Code = null);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
@@ -21,6 +21,10 @@ public static class OrganizersApi
         services.AddOrganizerPolicies();
         services.AddSingleton<OrganizerAccounts>();
         services.AddSingleton<OrganizerSignInThrottle>();
+        services.AddOptions<OrganizerSessionOptions>().BindConfiguration(OrganizerSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OrganizerSessions>();
+        services.AddSingleton<OrganizerSecondFactor>();
+        services.AddSingleton<OrganizerSignIn>();
         services.AddSingleton<OrganizerAudit>();
         services.AddSingleton<OrganizerAuditFilter>();
         services.AddSingleton<OrganizerPageAuditFilter>();
@@ -42,16 +46,17 @@ public static class OrganizersApi
             o.Conventions.AuthorizeFolder("/Organizer/Accounts", OrganizerPolicies.Admin);
         });
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .PostConfigure<OrganizerAccounts>((o, accounts) =>
+            .PostConfigure<OrganizerSessions>((o, sessions) =>
             {
                 // A disabled account, or one whose role or unit changed, loses its cookie at its next request: the
-                // cookie's claims are what every scope check reads, so they must still be true.
+                // cookie's claims are what every scope check reads, so they must still be true. So does a cookie whose
+                // server-side session ended (signed out, password changed) or ran past its idle or absolute limit.
                 var inner = o.Events.OnValidatePrincipal;
                 o.Events.OnValidatePrincipal = async context =>
                 {
                     await inner(context);
                     if (context.Principal is { } user && OrganizerScope.TryFrom(user, out var scope)
-                        && !await accounts.IsCurrentAsync(scope, context.HttpContext.RequestAborted))
+                        && !await sessions.IsCurrentAsync(scope, OrganizerSessions.IdOf(user), context.HttpContext.RequestAborted))
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -72,13 +77,15 @@ public static class OrganizersApi
     public static IEndpointRouteBuilder MapOrganizers(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
         var group = organizerApi.MapGroup("").WithTags("Organizer: accounts");
-        group.MapPost("/sign-in", SignInAsync).AllowAnonymous().WithSummary("Đăng nhập ban tổ chức bằng email và mật khẩu.")
+        group.MapPost("/sign-in", SignInAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).WithSummary("Đăng nhập ban tổ chức bằng email và mật khẩu.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapPost("/sign-out", async (HttpContext http) =>
+        group.MapPost("/sign-out", async (HttpContext http, OrganizerSignIn signIn, CancellationToken ct) =>
         {
-            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await signIn.SignOutAsync(http, ct);
             return TypedResults.NoContent();
-        }).AllowAnonymous();
+        }).AllowAnonymous().WithSummary("Đăng xuất: phiên kết thúc trên máy chủ, bản sao cookie cũng hết tác dụng.");
+        group.MapPost("/me/second-factor", BeginSecondFactorAsync).WithSummary("Bắt đầu bật xác thực hai bước: mã bí mật và mã QR cho ứng dụng xác thực.");
+        group.MapPost("/me/second-factor/confirm", ConfirmSecondFactorAsync).WithSummary("Xác nhận bằng mã 6 số đầu tiên; trả về 10 mã khôi phục (chỉ hiện một lần).");
         group.MapGet("/me", MeAsync).WithMetadata(new NotAuditedAttribute());
         group.MapPut("/me/password", ChangePasswordAsync);
         group.MapPost("/invitations/accept", AcceptAsync).AllowAnonymous().WithSummary("Nhận lời mời: đặt mật khẩu (ít nhất 12 ký tự) và đăng nhập.");
@@ -103,42 +110,63 @@ public static class OrganizersApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SignInAsync(
-        OrganizerSignInRequest request, HttpContext http, OrganizerAccounts accounts, OrganizerAudit audit, OrganizerSignInThrottle throttle,
-        CancellationToken ct)
-    {
-        var address = http.Connection.RemoteIpAddress;
-        if (await throttle.IsBlockedAsync(address, request.Email))
+        OrganizerSignInRequest request, HttpContext http, OrganizerSignIn signIn, CancellationToken ct) =>
+        await signIn.PasswordAsync(http, request.Email, request.Password, request.Code, ct) switch
         {
-            return TypedResults.Problem(title: OrganizerSignInThrottle.Refusal, statusCode: StatusCodes.Status429TooManyRequests);
-        }
-        var account = await accounts.VerifyAsync(request.Email, request.Password, ct);
-        if (account is null)
-        {
-            await throttle.FailedAsync(address, request.Email);
-            await audit.WriteAsync(null, "sign-in failed", OrganizerAccounts.NormalizeEmail(request.Email) ?? "(email không hợp lệ)", new { }, http.Connection.RemoteIpAddress, ct);
-            return TypedResults.Problem(title: "Mật khẩu ban tổ chức không đúng, hoặc email này chưa có tài khoản (hay đã bị khoá).",
-                statusCode: StatusCodes.Status401Unauthorized);
-        }
-        await throttle.SucceededAsync(address, request.Email);
-        await SignInAccountAsync(http, account);
-        await audit.WriteAsync(account.Id, "sign-in", "organizer:" + account.Id, new { }, http.Connection.RemoteIpAddress, ct);
-        return TypedResults.NoContent();
-    }
+            SignInOutcome.Ok => TypedResults.NoContent(),
+            SignInOutcome.Throttled => TypedResults.Problem(title: OrganizerSignInThrottle.Refusal, statusCode: StatusCodes.Status429TooManyRequests),
+            SignInOutcome.NeedsCode => TypedResults.Problem(title: "Tài khoản này bật xác thực hai bước: gửi kèm mã 6 số trong ứng dụng xác thực (trường code), hoặc một mã khôi phục.",
+                statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["secondFactorRequired"] = true }),
+            SignInOutcome.WrongCode => TypedResults.Problem(title: "Mã xác thực không đúng hoặc đã dùng. Nhập mã đang hiện trong ứng dụng, hoặc một mã khôi phục chưa dùng.",
+                statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { ["secondFactorRequired"] = true }),
+            _ => TypedResults.Problem(title: "Mật khẩu ban tổ chức không đúng, hoặc email này chưa có tài khoản (hay đã bị khoá).",
+                statusCode: StatusCodes.Status401Unauthorized),
+        };
 
-    public static Task SignInAccountAsync(HttpContext http, OrganizerAccount account) =>
-        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(
-            OrganizerScope.Claims(account.Id, account.Name, account.Email, account.Role, account.UnitId), CookieAuthenticationDefaults.AuthenticationScheme)));
+    public static Task SignInAccountAsync(HttpContext http, OrganizerAccount account) => OrganizerSignIn.StartSessionAsync(http, account, http.RequestAborted);
+
+    public static async Task<Results<Ok<SecondFactorEnrolment>, ProblemHttpResult>> BeginSecondFactorAsync(
+        OrganizerScope scope, OrganizerAccounts accounts, OrganizerSecondFactor secondFactor, CancellationToken ct) =>
+        await accounts.GetAsync(scope.AccountId, ct) is { } account && await secondFactor.BeginAsync(account.Id, account.Email, ct: ct) is { } enrolment
+            ? TypedResults.Ok(enrolment)
+            : TypedResults.Problem(title: "Tài khoản này đã bật xác thực hai bước.", statusCode: StatusCodes.Status409Conflict);
+
+    public sealed record SecondFactorConfirm(string? Code);
+
+    public sealed record RecoveryCodes(IReadOnlyList<string> Codes);
+
+    public static async Task<Results<Ok<RecoveryCodes>, ValidationProblem>> ConfirmSecondFactorAsync(
+        SecondFactorConfirm request, OrganizerScope scope, HttpContext http, OrganizerSecondFactor secondFactor, OrganizerSessions sessions,
+        OrganizerAccounts accounts, CancellationToken ct)
+    {
+        if (await secondFactor.ConfirmAsync(scope.AccountId, request.Code, ct) is not { } codes)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["Mã không khớp. Nhập mã 6 số đang hiện trong ứng dụng xác thực vừa quét mã QR."] },
+                title: "Chưa bật được xác thực hai bước.");
+        }
+        // Sessions opened with the password alone end; this browser continues in a new one.
+        await sessions.EndAllAsync(scope.AccountId, "second-factor-changed", ct);
+        if (await accounts.GetAsync(scope.AccountId, ct) is { } account)
+        {
+            await SignInAccountAsync(http, account);
+        }
+        return TypedResults.Ok(new RecoveryCodes(codes));
+    }
 
     public static async Task<Results<Ok<OrganizerAccount>, NotFound>> MeAsync(OrganizerScope scope, OrganizerAccounts accounts, CancellationToken ct) =>
         await accounts.GetAsync(scope.AccountId, ct) is { } account ? TypedResults.Ok(account) : TypedResults.NotFound();
 
     public static async Task<Results<NoContent, ValidationProblem>> ChangePasswordAsync(
-        ChangePasswordRequest request, OrganizerScope scope, OrganizerAccounts accounts, CancellationToken ct) =>
-        await accounts.ChangePasswordAsync(scope.AccountId, request.CurrentPassword, request.NewPassword, ct) switch
+        ChangePasswordRequest request, OrganizerScope scope, HttpContext http, OrganizerAccounts accounts, OrganizerSignIn signIn, CancellationToken ct)
+    {
+        if (await accounts.ChangePasswordAsync(scope.AccountId, request.CurrentPassword, request.NewPassword, ct) is AccountOutcome<bool>.Invalid invalid)
         {
-            AccountOutcome<bool>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, title: "Chưa đổi được mật khẩu."),
-            _ => TypedResults.NoContent(),
-        };
+            return TypedResults.ValidationProblem(invalid.Errors, title: "Chưa đổi được mật khẩu.");
+        }
+        // Every session of the account ends (a stolen cookie with it); this browser continues in a new one.
+        await signIn.RenewAfterPasswordChangeAsync(http, scope.AccountId, ct);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Results<Created<InvitationCreated>, ValidationProblem>> InviteAsync(
         InviteRequest request, OrganizerScope scope, OrganizerAccounts accounts, CancellationToken ct) =>

@@ -17,7 +17,7 @@ public static class NationalId
         {
             return (null, null);
         }
-        var id = new string([.. input.Where(c => !char.IsWhiteSpace(c) && c != '.')]);
+        var id = new string([.. VietnameseText.Nfc(input).Where(c => !char.IsWhiteSpace(c) && c != '.')]);
         if (id.Length != 12 || !id.All(char.IsAsciiDigit))
         {
             return (null, $"Số CCCD gồm đúng 12 chữ số (bạn nhập {id.Length} ký tự). Xem mặt trước thẻ căn cước.");

@@ -22,8 +22,8 @@ public static class ParticipantsApi
     public static IEndpointRouteBuilder MapParticipants(this IEndpointRouteBuilder app)
     {
         var accounts = app.MapGroup("/api/participants").WithTags("Participants");
-        accounts.MapPost("/register", RegisterAsync).WithSummary("Đăng ký tài khoản người dự thi và đăng nhập luôn.");
-        accounts.MapPost("/sign-in", SignInAsync).WithSummary("Đăng nhập bằng số điện thoại và mật khẩu.")
+        accounts.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Registration).WithSummary("Đăng ký tài khoản người dự thi và đăng nhập luôn.");
+        accounts.MapPost("/sign-in", SignInAsync).RequireRateLimiting(RateLimits.SignIn).WithSummary("Đăng nhập bằng số điện thoại và mật khẩu.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         accounts.MapPost("/sign-out", async (HttpContext http) =>
         {

@@ -40,7 +40,8 @@ public static class PasswordResetsApi
 
     public static IEndpointRouteBuilder MapPasswordResets(this IEndpointRouteBuilder app, RouteGroupBuilder organizerApi)
     {
-        var reset = app.MapGroup("/api/participants/password-reset").WithTags("Participants").AddEndpointFilter(NoStore);
+        var reset = app.MapGroup("/api/participants/password-reset").WithTags("Participants").AddEndpointFilter(NoStore)
+            .RequireRateLimiting(RateLimits.SignIn); // resetting is signing in: the same per-address budget
         reset.MapPost("/code", ResetWithCodeAsync)
             .WithSummary("Đặt mật khẩu mới bằng mã Ban tổ chức cấp (dùng một lần, trong 30 phút), rồi đăng nhập.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -125,9 +125,9 @@ public static partial class BankMarkdown
 
     /// <summary>
     /// The validator refuses images and unsafe links, but the preview renders unvalidated text: a javascript: link or
-    /// an image from another host must not come out of here even then.
+    /// an image from another host must not come out of here even then. Contest descriptions go through it too.
     /// </summary>
-    private static void Neutralise(MarkdownDocument document)
+    public static void Neutralise(MarkdownDocument document)
     {
         foreach (var link in document.Descendants<LinkInline>())
         {
@@ -185,7 +185,7 @@ public static partial class BankMarkdown
     public static string Folded(string markdown)
     {
         var plain = TooDeep(markdown) is null ? SafePlainText(markdown) : markdown;
-        return Spaces().Replace(plain.Normalize(NormalizationForm.FormC).ToLower(Vietnamese), " ").Trim();
+        return Spaces().Replace(VietnameseText.Nfc(plain).ToLower(Vietnamese), " ").Trim();
     }
 
     /// <summary>

@@ -49,13 +49,37 @@ public static partial class BankParser
     {
         var issues = new List<BankIssue>();
         text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        // Half of a surrogate pair (text pasted into the editor can carry one) is not a character: say where, drop it.
+        if (BrokenCharacter(text) is { } broken)
+        {
+            var before = text[..broken];
+            issues.Add(new BankIssue(file, before.Count(c => c == '\n') + 1, broken - before.LastIndexOf('\n'),
+                "Ở đây có một ký tự hỏng (nửa cặp mã UTF-16), thường do dán từ phần mềm khác; xoá ký tự đó rồi gõ lại."));
+            text = VietnameseText.Nfc(text);
+        }
         if (!text.IsNormalized(NormalizationForm.FormC))
         {
             issues.Add(NotNfc(file, text));
-            text = text.Normalize(NormalizationForm.FormC);
+            text = VietnameseText.Nfc(text);
         }
         var questions = new Reader(file, sourceFile, text, issues).Read();
         return new ParsedFile(questions, issues);
+    }
+
+    private static int? BrokenCharacter(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+        return null;
     }
 
     private static BankIssue NotNfc(string file, string text)
