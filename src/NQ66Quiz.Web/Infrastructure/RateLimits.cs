@@ -37,7 +37,7 @@ public sealed class RateLimitOptions
 
 /// <summary>
 /// The HTTP rate limiter (ASP.NET Core's <c>AddRateLimiter</c>): one named policy per guarded action, applied on the
-/// endpoints with <c>RequireRateLimiting</c>. Refusals are a 429 with <c>Retry-After</c> and a Vietnamese ProblemDetails.
+/// endpoints with <c>RequireRateLimiting</c> and on the pages with <c>[EnableRateLimiting]</c>. Refusals are a 429 with <c>Retry-After</c> and a Vietnamese ProblemDetails.
 /// Hub calls never pass this middleware; LiveHubFilter limits them per connection.
 /// </summary>
 public static class RateLimits
@@ -64,6 +64,12 @@ public static class RateLimits
 
     private static RateLimitPartition<string> Bucket(HttpContext context, string key, Func<RateLimitOptions, BucketOptions> pick)
     {
+        // The policies also sit on the participant pages whose forms do the same things (registration, sign-in, starting
+        // and submitting an attempt): showing the form is not limited, posting it is.
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            return RateLimitPartition.GetNoLimiter("read");
+        }
         var bucket = pick(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
         // Tokens come back every 2 seconds rather than once a minute, so a refusal lasts seconds, not up to a minute.
         return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
@@ -94,6 +100,10 @@ public static class RateLimits
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 10;
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (!ErrorResponses.IsApi(http))
+        {
+            return; // an empty 429: the status-code pages re-execute /loi/429, the Vietnamese page with a way back
+        }
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

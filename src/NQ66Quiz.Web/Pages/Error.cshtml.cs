@@ -38,6 +38,7 @@ public sealed class ErrorModel : PageModel
             403 => ("Bạn không có quyền xem trang này", "Trang này dành cho tài khoản khác (ví dụ ban tổ chức). Nếu bạn nghĩ đây là nhầm lẫn, hãy liên hệ ban tổ chức."),
             404 => ("Không tìm thấy trang", "Địa chỉ này không có hoặc đã được gỡ. Hãy kiểm tra lại đường dẫn, hoặc bắt đầu lại từ trang chủ."),
             410 => ("Đường dẫn đã hết hạn", "Đường dẫn này chỉ dùng được trong một thời gian ngắn và đã hết hạn. Hãy yêu cầu một đường dẫn mới."),
+            429 => ("Bạn thao tác quá nhanh", "Hệ thống giới hạn số lần đăng ký, đăng nhập, vào thi và nộp bài trong một phút để chặn phần mềm tự động. Hãy chờ một chút rồi thử lại; những gì đã lưu không bị mất."),
             413 => ("Nội dung gửi lên quá lớn", "Dữ liệu bạn gửi vượt quá giới hạn cho phép nên chưa được đọc. Hãy gửi ít nội dung hơn."),
             >= 500 => ("Hệ thống đang gặp sự cố", "Yêu cầu của bạn chưa xử lý được. Bài thi và các câu trả lời đã lưu không bị mất. Vui lòng thử lại sau ít phút."),
             _ => ("Yêu cầu không hợp lệ", "Yêu cầu này không xử lý được. Hãy quay lại trang trước và thử lại."),

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using NQ66Quiz.Web.Features.Organizers;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Pages;
 
 /// <summary>Organizer sign-in: e-mail and password, then (accounts with a second factor) the code from the app.</summary>
+[EnableRateLimiting(RateLimits.SignIn)]
 [AllowAnonymous]
 public sealed class OrganizerSignInModel(OrganizerSignIn signIn) : PageModel
 {

@@ -122,6 +122,9 @@ public sealed class CheatFlagsTests(AppFixture app) : ContestTest(app)
         papers.Add(("Nhanh Tay Khoa", fast, fastId, fastPaper));
 
         App.Clock.Advance(TimeSpan.FromDays(8));
+        // A week later the organizer signs in again (an organizer session lasts at most 12 hours).
+        using var reviewer = await App.CreateOrganizerClientAsync();
+        organizer = reviewer;
         using (var close = await organizer.PostAsync($"/api/organizer/rounds/{round.Id}/close", null)) { Assert.True(close.IsSuccessStatusCode); }
         var flags = (await organizer.GetFromJsonAsync<RoundFlags>($"/api/organizer/rounds/{round.Id}/flags"))!;
 

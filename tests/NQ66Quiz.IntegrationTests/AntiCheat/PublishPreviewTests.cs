@@ -28,6 +28,9 @@ public sealed class PublishPreviewTests(AppFixture app, BrowserFixture browser) 
         // Four answers in one second: faster than the questions can be read.
         await App.TakeAsync(khoa, round.Id, right: 2, takes: TimeSpan.FromSeconds(1));
         App.Clock.Advance(TimeSpan.FromDays(8));
+        // A week later the organizer signs in again (an organizer session lasts at most 12 hours).
+        organizer.Dispose();
+        organizer = await App.CreateOrganizerClientAsync();
         using (var close = await organizer.PostAsync($"/api/organizer/rounds/{round.Id}/close", null)) { Assert.True(close.IsSuccessStatusCode); }
         var winners = (await organizer.GetFromJsonAsync<NQ66Quiz.Web.Features.Contests.RoundResultsView>($"/api/organizer/rounds/{round.Id}/results"))!
             .Rows.Count(r => r.PrizeName is not null);

@@ -201,6 +201,15 @@ public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Progr
         // the whole run. Security/RateLimitTests checks them on an app of its own with small limits.
         builder.UseSetting("RateLimits:Registration:Burst", "100000");
         builder.UseSetting("RateLimits:SignIn:Burst", "100000");
+        // Per participant too: the database is reset between tests, so participant 1 of one test is participant 1 of
+        // the next, and the app's buckets (in memory) would carry one test's starts and answers into the next.
+        builder.UseSetting("RateLimits:AttemptStart:Burst", "100000");
+        builder.UseSetting("RateLimits:Answers:Burst", "100000");
+        // Contest tests move the clock through a week's round with one organizer signed in; on this app organizer
+        // sessions get the longest limits the settings allow. Security/OrganizerSecurityTests checks the defaults
+        // (2 idle hours, 12 hours in all) on an app of its own.
+        builder.UseSetting("Organizers:Sessions:IdleMinutes", "1440");
+        builder.UseSetting("Organizers:Sessions:AbsoluteHours", "168");
         // The contact lines a deployment configures (Portal/PortalFramingTests reads them back from the footer).
         builder.UseSetting("Portal:Address", PortalAddress);
         builder.UseSetting("Portal:Hotline", PortalHotline);

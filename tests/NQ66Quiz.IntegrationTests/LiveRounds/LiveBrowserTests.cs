@@ -12,13 +12,15 @@ public sealed class LiveBrowserTests(AppFixture app, BrowserFixture browser) : L
         await App.SeedLiveQuestionsAsync(1);
         var organizer = await App.CreateOrganizerClientAsync();
         var roundId = await organizer.CreateLiveRoundAsync(new CreateLiveRoundRequest("Tọa đàm tại phường", ["live-01"], null));
-        var cookie = App.CookieHeader(organizer).Split('=', 2);
+        // The organizer's cookies (session, and the device cookie of the sign-in throttle) carried into the host's browser.
+        var cookies = App.CookieHeader(organizer).Split("; ").Select(c => c.Split('=', 2))
+            .Select(c => new Cookie { Name = c[0], Value = c[1], Url = App.BaseAddress.ToString() }).ToArray();
         Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);
         string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, $"live-{name}.png");
 
         await browser.RunAsync(App.BaseAddress, async host =>
         {
-            await host.Context.AddCookiesAsync([new Cookie { Name = cookie[0], Value = cookie[1], Url = App.BaseAddress.ToString() }]);
+            await host.Context.AddCookiesAsync(cookies);
             await host.GotoAsync($"/to-chuc/truc-tiep/{roundId}");
             await host.GetByRole(AriaRole.Button, new() { Name = "Mở phòng" }).ClickAsync();
             await Assertions.Expect(host.Locator("#pin")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9]{6}$"));

@@ -123,6 +123,50 @@ public sealed class RateLimitTests(AppFixture app) : IntegrationTest(app)
         Assert.Equal(RateLimits.Answers, endpoints["PUT /api/attempts/{attemptId:long}/answers/{position:int}"]);
         Assert.Equal(RateLimits.Answers, endpoints["PUT /api/attempts/{attemptId:long}/prediction"]);
         Assert.Equal(RateLimits.Answers, endpoints["POST /api/attempts/{attemptId:long}/submit"]);
+
+        // The participant pages whose forms do the same (a browser without the API's scripts posts these).
+        var pages = App.Service<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.CompiledPageActionDescriptor>() is not null)
+            .GroupBy(e => e.DisplayName!)
+            .ToDictionary(g => g.Key, g => g.First().Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName);
+        Assert.Equal(RateLimits.Registration, pages["/Account/Register"]);
+        Assert.Equal(RateLimits.SignIn, pages["/Account/SignIn"]);
+        Assert.Equal(RateLimits.SignIn, pages["/Account/PasswordReset"]);
+        Assert.Equal(RateLimits.SignIn, pages["/Account/PasswordResetLink"]);
+        Assert.Equal(RateLimits.SignIn, pages["/OrganizerSignIn"]);
+        Assert.Equal(RateLimits.AttemptStart, pages["/Contests/Contest"]);
+        Assert.Equal(RateLimits.Answers, pages["/Contests/Attempt"]);
+    }
+
+    [Fact]
+    public async Task The_sign_in_form_is_limited_like_the_api_and_a_browser_gets_the_Vietnamese_page_while_the_form_still_shows()
+    {
+        await using var limited = new LimitedApp(App, Small);
+        using var browser = limited.Client("203.0.113.30");
+        using var neighbour = limited.Client("203.0.113.31");
+
+        async Task<HttpResponseMessage> PostAsync(HttpClient client) => await client.PostAsync("/dang-nhap", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Phone"] = "0912999999", ["password"] = "khong-phai-mat-khau", ["__RequestVerificationToken"] = OrganizerSecurityTests.Token(await client.GetStringAsync("/dang-nhap")),
+        }));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await PostAsync(browser);
+            statuses.Add(allowed.StatusCode);
+        }
+        using var refused = await PostAsync(browser);
+        var html = await refused.Content.ReadAsStringAsync();
+        using var form = await browser.GetAsync("/dang-nhap");
+        using var other = await PostAsync(neighbour);
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Bạn thao tác quá nhanh", html, StringComparison.Ordinal);
+        Assert.Contains("Về trang chủ", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, other.StatusCode);
     }
 
     [Fact]

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Pages.Account;
 
 /// <summary>Quên mật khẩu: a code from the unit's organizer, or a mailed link where SMTP is configured.</summary>
+[EnableRateLimiting(RateLimits.SignIn)]
 [AllowAnonymous]
 public sealed class PasswordResetModel(PasswordResets resets) : PageModel
 {

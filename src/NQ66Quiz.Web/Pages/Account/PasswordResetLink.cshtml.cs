@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Pages.Account;
 
 /// <summary>The page a mailed reset link opens (/dat-lai-mat-khau/{token}).</summary>
+[EnableRateLimiting(RateLimits.SignIn)]
 [AllowAnonymous]
 public sealed class PasswordResetLinkModel(PasswordResets resets) : PageModel
 {

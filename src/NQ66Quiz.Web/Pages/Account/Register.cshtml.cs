@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using NQ66Quiz.Web.Features.Participants;
 using NQ66Quiz.Web.Features.Units;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Pages.Account;
 
+[EnableRateLimiting(RateLimits.Registration)]
 [AllowAnonymous]
 public sealed class RegisterModel(ParticipantAccounts accounts, UnitSearch units) : PageModel
 {

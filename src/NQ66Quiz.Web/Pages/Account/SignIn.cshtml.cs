@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Pages.Account;
 
+[EnableRateLimiting(RateLimits.SignIn)]
 [AllowAnonymous]
 public sealed class SignInModel(ParticipantAccounts accounts) : PageModel
 {

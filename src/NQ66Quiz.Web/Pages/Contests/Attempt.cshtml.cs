@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using NQ66Quiz.Web.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Pages.Contests;
 
@@ -10,6 +11,7 @@ namespace NQ66Quiz.Web.Pages.Contests;
 /// Taking an attempt. The page works without JavaScript (the form posts every answer with the submission); the page
 /// script saves each answer as it is chosen, runs the countdown and the navigator, and submits at the deadline.
 /// </summary>
+[EnableRateLimiting(RateLimits.Answers)]
 public sealed class AttemptModel(AttemptQueries queries, AttemptSubmit submit) : PageModel
 {
     public AttemptPaper Paper { get; private set; } = null!;

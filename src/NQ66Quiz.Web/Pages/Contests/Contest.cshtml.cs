@@ -1,15 +1,17 @@
-using Microsoft.AspNetCore.Authorization;
 using Dapper;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using NQ66Quiz.Web.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using Npgsql;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Pages.Contests;
 
+[EnableRateLimiting(RateLimits.AttemptStart)]
 [AllowAnonymous]
 public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlDataSource dataSource, TimeProvider clock,
     Features.AntiCheat.AttemptOrigins origins) : PageModel
