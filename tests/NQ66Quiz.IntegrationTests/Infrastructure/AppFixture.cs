@@ -140,6 +140,11 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>The Cookie header a client of <see cref="CreateClient"/> sends to the app.</summary>
     public string CookieHeader(HttpClient client) => _cookies.TryGetValue(client, out var jar) ? jar.GetCookieHeader(BaseAddress) : "";
 
+    /// <summary>Every cookie a client of <see cref="CreateClient"/> holds (session, device…), for a browser context.</summary>
+    public Microsoft.Playwright.Cookie[] BrowserCookies(HttpClient client) =>
+        [.. (_cookies.TryGetValue(client, out var jar) ? jar.GetCookies(BaseAddress) : [])
+            .Select(c => new Microsoft.Playwright.Cookie { Name = c.Name, Value = c.Value, Url = BaseAddress.ToString() })];
+
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 
     public IEnumerable<T> Services<T>() where T : notnull => Factory.Services.GetServices<T>();

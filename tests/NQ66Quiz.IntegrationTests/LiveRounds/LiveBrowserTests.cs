@@ -13,8 +13,7 @@ public sealed class LiveBrowserTests(AppFixture app, BrowserFixture browser) : L
         var organizer = await App.CreateOrganizerClientAsync();
         var roundId = await organizer.CreateLiveRoundAsync(new CreateLiveRoundRequest("Tọa đàm tại phường", ["live-01"], null));
         // The organizer's cookies (session, and the device cookie of the sign-in throttle) carried into the host's browser.
-        var cookies = App.CookieHeader(organizer).Split("; ").Select(c => c.Split('=', 2))
-            .Select(c => new Cookie { Name = c[0], Value = c[1], Url = App.BaseAddress.ToString() }).ToArray();
+        var cookies = App.BrowserCookies(organizer);
         Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);
         string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, $"live-{name}.png");
 

@@ -18,13 +18,12 @@ public sealed class PasswordResetBrowserTests(AppFixture app, BrowserFixture bro
         var unit = await App.UnitIdAsync("Phường Hoàn Kiếm");
         var (_, profile) = await App.RegisterAsync(TestData.Registration("0912345678", unit, name: "Trần Thị Lan"));
         using var organizer = await App.CreateOrganizerClientAsync(OrganizerRoles.UnitOrganizer, unit);
-        var cookie = App.CookieHeader(organizer).Split('=', 2);
         string? code = null;
 
         // The organizer's side, on a phone too: find the person, tick the identity check, issue.
         await browser.RunAsync(App.BaseAddress, async page =>
         {
-            await page.Context.AddCookiesAsync([new Cookie { Name = cookie[0], Value = cookie[1], Url = App.BaseAddress.ToString() }]);
+            await page.Context.AddCookiesAsync(App.BrowserCookies(organizer));
             await page.GotoAsync("/to-chuc/nguoi-du-thi");
             await page.GetByLabel("Số điện thoại, số CCCD hoặc họ tên").FillAsync("0912 345 678");
             await page.GetByRole(AriaRole.Button, new() { Name = "Tìm", Exact = true }).ClickAsync();
