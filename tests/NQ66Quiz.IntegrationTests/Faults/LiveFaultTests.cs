@@ -49,6 +49,45 @@ public sealed class LiveFaultTests(FaultFixture servers)
     }
 
     [Fact]
+    public async Task Redis_lost_mid_question_and_back_empty_answers_are_still_acknowledged_and_the_round_is_rebuilt_from_PostgreSQL()
+    {
+        var round = await LiveRound.OpenAsync(servers.App.BaseAddress, "Hội nghị thử mất Redis giữa câu hỏi", skipNegotiation: false);
+        await using var _ = round;
+        await round.JoinAsync(8);
+        // The totals and the board of question 1 are in Redis (and PostgreSQL) when Redis goes.
+        await round.PlayQuestionAsync(1);
+
+        await round.NextAsync(2);
+        await round.AnswerAsync(2, round.Players.Take(3));
+        servers.Redis.Kill();
+        var during = await round.AnswerAsync(2, round.Players.Skip(3));
+        Assert.All(during, o => Assert.True(o.Outcome == Outcome.Ack, $"{o.Player}: {o.Outcome} {o.Error} while Redis was away"));
+        // Once per player and question holds on the PostgreSQL path too, for an answer taken before and after the loss.
+        var again = await round.History.AnswerAsync(round.Players[5].Name, round.Players[5].Player, 2, 1);
+        Assert.Equal(LiveErrors.AlreadyAnswered, again.Error);
+        var earlier = await round.History.AnswerAsync(round.Players[0].Name, round.Players[0].Player, 2, 1);
+        Assert.True(earlier.Outcome == Outcome.Ack || earlier.Error == LiveErrors.AlreadyAnswered, $"{earlier.Outcome} {earlier.Error}");
+
+        // Back empty: the round's keys are rebuilt from PostgreSQL, question 2 closes with every answer, the round goes on.
+        await servers.Redis.StartAsync();
+        await round.NextAsync(3);
+        await round.PlayQuestionAsync(3, open: false);
+        await round.FinishAsync();
+
+        // Players hear the close of question 2 (its points counted their answer taken without Redis) and of question 3.
+        var heard = new List<PlayerOutcome>();
+        while (round.Players[7].Player.Outcomes.Reader.TryRead(out var o))
+        {
+            heard.Add(o);
+        }
+        Assert.Equal([1, 2, 3], heard.Select(o => o.Question));
+        Assert.Equal(during.Single(o => o.Player == round.Players[7].Name).Option, heard[1].Chosen);
+        Assert.Equal(8, round.History.Ops.Where(o => o.Question == 2 && o.Outcome == Outcome.Ack).Select(o => o.Player).Distinct().Count());
+        Assert.All(round.Players, p => Assert.Contains(round.History.Ops, o => o.Player == p.Name && o.Question == 3 && o.Outcome == Outcome.Ack));
+        await round.History.CheckAsync(servers.CheckConnectionString, round.Id, TimeLimit, Grace, servers.Redis.ConnectionString, "faults:");
+    }
+
+    [Fact]
     public async Task One_of_two_nodes_behind_nginx_killed_mid_question_its_players_continue_on_the_other_and_no_ack_is_lost()
     {
         await using var cluster = await Cluster.StartAsync(servers.CheckConnectionString.Replace(";Pooling=false", "", StringComparison.Ordinal),

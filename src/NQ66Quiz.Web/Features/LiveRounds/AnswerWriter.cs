@@ -4,6 +4,15 @@ using NQ66Quiz.Web.Infrastructure;
 
 namespace NQ66Quiz.Web.Features.LiveRounds;
 
+/// <summary>What became of one answer in a group commit.</summary>
+public enum LiveWrite
+{
+    Stored,
+    /// <summary>The player's answer to that question was in PostgreSQL already (taken there while Redis was away).</summary>
+    AlreadyStored,
+    Failed,
+}
+
 /// <summary>
 /// Group commit for live answers. The hub puts each validated answer on a channel and awaits it; one loop gathers what
 /// arrived within a few milliseconds (or while the previous commit ran), writes them all with one INSERT … unnest and
@@ -12,20 +21,20 @@ namespace NQ66Quiz.Web.Features.LiveRounds;
 /// </summary>
 public sealed class AnswerWriter(LiveStore store, IOptions<LiveOptions> options, ILogger<AnswerWriter> logger) : BackgroundService
 {
-    private sealed record Pending(LiveAnswerRow Row, TaskCompletionSource<bool> Done);
+    private sealed record Pending(LiveAnswerRow Row, TaskCompletionSource<LiveWrite> Done);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Raised after each commit with the rounds and questions it touched (early close, host progress).</summary>
     public event Func<IReadOnlyCollection<(long Round, int Number)>, Task>? Committed;
 
-    /// <summary>True once durable; false when the database refused (the caller must not acknowledge).</summary>
-    public Task<bool> WriteAsync(LiveAnswerRow row)
+    /// <summary>Stored once durable; Failed when the database refused (the caller must not acknowledge).</summary>
+    public Task<LiveWrite> WriteAsync(LiveAnswerRow row)
     {
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<LiveWrite>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite(new Pending(row, done)))
         {
-            done.SetResult(false);
+            done.SetResult(LiveWrite.Failed);
         }
         return done.Task;
     }
@@ -92,23 +101,24 @@ public sealed class AnswerWriter(LiveStore store, IOptions<LiveOptions> options,
         {
             return;
         }
+        HashSet<(long RoundId, int Number, long PlayerId)> inserted;
         try
         {
-            await store.InsertAnswersAsync([.. batch.Select(p => p.Row)], CancellationToken.None);
+            inserted = await store.InsertAnswersAsync([.. batch.Select(p => p.Row)], CancellationToken.None);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Could not store {Count} live answers; they are refused and may be sent again", batch.Count);
             foreach (var p in batch)
             {
-                p.Done.TrySetResult(false);
+                p.Done.TrySetResult(LiveWrite.Failed);
             }
             return;
         }
         Telemetry.GroupCommitBatch.Record(batch.Count, Telemetry.LiveKind);
         foreach (var p in batch)
         {
-            p.Done.TrySetResult(true);
+            p.Done.TrySetResult(inserted.Contains((p.Row.RoundId, p.Row.Number, p.Row.PlayerId)) ? LiveWrite.Stored : LiveWrite.AlreadyStored);
         }
         if (Committed is { } committed)
         {

@@ -222,7 +222,7 @@ public sealed class LiveEngine
         {
             return LiveErrors.InvalidState;
         }
-        await _store.MarkOpenedAsync(r, number, _time.GetUtcNow(), CancellationToken.None);
+        await _store.MarkOpenedAsync(r, number, DateTimeOffset.FromUnixTimeMilliseconds(now), DateTimeOffset.FromUnixTimeMilliseconds(now + def.TimeLimitMs), CancellationToken.None);
         await _state.Db.PublishAsync(_state.Events, $"opened {r} {number}");
         var opened = await _state.ReadAsync(r);
         await _hosts.Clients.Group(HostsGroup(r)).QuestionOpened(QuestionView(def, number, opened, 0));
@@ -232,11 +232,13 @@ public sealed class LiveEngine
     public async Task<string?> PauseAsync(long r)
     {
         var st = await _state.ReadAsync(r);
-        var remaining = await _state.PauseAsync(r, NowMs);
+        var now = NowMs;
+        var remaining = await _state.PauseAsync(r, now);
         if (remaining < 0)
         {
             return LiveErrors.InvalidState;
         }
+        await _store.MarkPausedAsync(r, st.Question, DateTimeOffset.FromUnixTimeMilliseconds(now), (int)remaining, null, null, CancellationToken.None);
         var view = new PauseView(r, st.Question, remaining);
         await Task.WhenAll(_players.Clients.Group(PlayersGroup(r)).Paused(view), _hosts.Clients.Group(HostsGroup(r)).Paused(view));
         return null;
@@ -250,6 +252,7 @@ public sealed class LiveEngine
             return LiveErrors.InvalidState;
         }
         var st = await _state.ReadAsync(r);
+        await _store.MarkPausedAsync(r, st.Question, null, null, DateTimeOffset.FromUnixTimeMilliseconds(st.OpenedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(closesAt), CancellationToken.None);
         var view = new ResumeView(r, st.Question, closesAt, NowMs);
         await Task.WhenAll(_players.Clients.Group(PlayersGroup(r)).Resumed(view), _hosts.Clients.Group(HostsGroup(r)).Resumed(view));
         return null;
@@ -284,6 +287,7 @@ public sealed class LiveEngine
         {
             return LiveErrors.InvalidState;
         }
+        await _store.SetLockedAsync(r, locked, CancellationToken.None);
         await _state.Db.HashSetAsync(_state.State(r), "locked", locked ? 1 : 0);
         _lobbyDirty[r] = 0;
         return null;
@@ -451,12 +455,26 @@ public sealed class LiveEngine
         {
             return No(LiveErrors.OptionUnknown, "Phương án đã chọn không có trong câu hỏi.");
         }
-        var opened = await _state.AcceptAsync(seat.RoundId, request.Question, seat.PlayerId, request.Option, nowMs, _options.GraceMilliseconds);
+        long opened;
+        try
+        {
+            opened = await _state.AcceptAsync(seat.RoundId, request.Question, seat.PlayerId, request.Option, nowMs, _options.GraceMilliseconds);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            _logger.LogWarning("Redis unreachable ({Error}): live answer taken on the PostgreSQL path", e.Message);
+            opened = LiveState.StateMissing;
+        }
+        if (opened == LiveState.StateMissing)
+        {
+            _restoreWanted = true;
+            return await AnswerOnRecordAsync(def, seat, request, now, arrived);
+        }
         switch (opened)
         {
             case LiveState.NotOpen: return No(LiveErrors.QuestionNotOpen, "Câu hỏi này đã đóng hoặc chưa mở.");
             case LiveState.TooLate: return No(LiveErrors.TooLate, "Đã hết giờ trả lời câu này.");
-            case LiveState.Duplicate: return No(LiveErrors.AlreadyAnswered, "Bạn đã trả lời câu này; mỗi câu chỉ trả lời một lần.");
+            case LiveState.Duplicate: return No(LiveErrors.AlreadyAnswered, AlreadyAnsweredMessage);
             case LiveState.IsRemoved: return No(LiveErrors.Removed, "Người dẫn đã mời bạn rời phòng này.");
             case LiveState.IsPaused: return No(LiveErrors.QuestionNotOpen, "Câu hỏi đang tạm dừng, chờ người dẫn tiếp tục.");
             default: break;
@@ -465,14 +483,54 @@ public sealed class LiveEngine
         var correct = request.Option == q.CorrectOption;
         var row = new LiveAnswerRow(seat.RoundId, request.Question, seat.PlayerId, request.Option, now, elapsed, correct,
             Scoring.LivePoints(correct, def.Points, elapsed, def.TimeLimitMs));
-        if (!await _writer.WriteAsync(row))
+        switch (await _writer.WriteAsync(row))
         {
-            await _state.ForgetAnswerAsync(seat.RoundId, request.Question, seat.PlayerId);
-            return No(LiveErrors.Unavailable, "Chưa ghi nhận được câu trả lời do sự cố máy chủ. Hãy bấm chọn lại.");
+            case LiveWrite.Failed:
+                await _state.ForgetAnswerAsync(seat.RoundId, request.Question, seat.PlayerId);
+                return No(LiveErrors.Unavailable, UnavailableMessage);
+            case LiveWrite.AlreadyStored:
+                // Taken on the PostgreSQL path while Redis was away; Redis now holds this second one, which is not kept.
+                return No(LiveErrors.AlreadyAnswered, AlreadyAnsweredMessage);
+            default:
+                break;
         }
         Telemetry.AnswersAcked.Add(1, Telemetry.LiveKind);
         Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, Telemetry.LiveKind);
         return new AnswerAck(null, null, request.Question, elapsed, NowMs);
+    }
+
+    private const string UnavailableMessage = "Chưa ghi nhận được câu trả lời do sự cố máy chủ. Hãy bấm chọn lại.";
+    private const string AlreadyAnsweredMessage = "Bạn đã trả lời câu này; mỗi câu chỉ trả lời một lần.";
+
+    /// <summary>
+    /// The answer path without Redis: the checks and the write in one PostgreSQL transaction (slower than the group
+    /// commit, but an outage of the cache must not cost the hall its answers). The close reads them from there too.
+    /// </summary>
+    private async Task<AnswerAck> AnswerOnRecordAsync(LiveRoundDef def, LiveSeat seat, AnswerRequest request, DateTimeOffset now, long arrived)
+    {
+        AnswerAck No(string error, string message) => new(error, message, request.Question, 0, now.ToUnixTimeMilliseconds());
+        long elapsed;
+        try
+        {
+            elapsed = await _store.AcceptAsync(def, request.Question, seat.PlayerId, request.Option, now, _options.GraceMilliseconds, CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            _logger.LogError(e, "Live answer could not be stored while Redis is away");
+            return No(LiveErrors.Unavailable, UnavailableMessage);
+        }
+        switch (elapsed)
+        {
+            case LiveState.NotOpen: return No(LiveErrors.QuestionNotOpen, "Câu hỏi này đã đóng hoặc chưa mở.");
+            case LiveState.TooLate: return No(LiveErrors.TooLate, "Đã hết giờ trả lời câu này.");
+            case LiveState.Duplicate: return No(LiveErrors.AlreadyAnswered, AlreadyAnsweredMessage);
+            case LiveState.IsRemoved: return No(LiveErrors.Removed, "Người dẫn đã mời bạn rời phòng này.");
+            case LiveState.IsPaused: return No(LiveErrors.QuestionNotOpen, "Câu hỏi đang tạm dừng, chờ người dẫn tiếp tục.");
+            default: break;
+        }
+        Telemetry.AnswersAcked.Add(1, Telemetry.LiveKind);
+        Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, Telemetry.LiveKind);
+        return new AnswerAck(null, null, request.Question, (int)elapsed, now.ToUnixTimeMilliseconds());
     }
 
     private async Task OnCommittedAsync(IReadOnlyCollection<(long Round, int Number)> touched)
@@ -531,6 +589,8 @@ public sealed class LiveEngine
         var def = (await RoundAsync(r))!;
         var q = def.Questions[n - 1];
         var db = _state.Db;
+        // The PostgreSQL answer path (used while Redis is away) stops first; it may have answers Redis never saw.
+        await _store.StopAnswersAsync(r, n, _time.GetUtcNow(), CancellationToken.None);
         // Answers accepted on any node just before the close may still be in their group commit: wait until PostgreSQL
         // has as many as Redis accepted (a failed commit removes its entries from Redis, so this converges).
         IReadOnlyList<LiveStore.StoredAnswer> answers;
@@ -764,6 +824,7 @@ public sealed class LiveEngine
 
     public async Task TickAsync()
     {
+        await RestoreIfEmptiedAsync();
         foreach (var (r, n) in await _state.DueAsync(NowMs))
         {
             await CloseAsync(r, n, voided: false);
@@ -782,6 +843,56 @@ public sealed class LiveEngine
                 var answered = (int)await _state.Db.HashLengthAsync(_state.Answers(r, st.Question));
                 await _hosts.Clients.Group(HostsGroup(r)).AnswerProgress(new AnswerProgressView(r, st.Question, answered, st.Active));
             }
+        }
+    }
+
+    private volatile bool _restoreWanted = true;
+    private long _restoreCheckedAt;
+
+    /// <summary>
+    /// Redis is a cache of the live rounds: after it restarts empty, every running round's keys are put back from
+    /// PostgreSQL (one node at a time, under a lease) and the question that was open closes on its clock, or at once
+    /// if its deadline passed meanwhile. Checked about once a second, and at once when an answer found a round missing.
+    /// </summary>
+    private async Task RestoreIfEmptiedAsync()
+    {
+        var now = Environment.TickCount64;
+        if (!_restoreWanted && now - _restoreCheckedAt < 1000)
+        {
+            return;
+        }
+        _restoreCheckedAt = now;
+        _restoreWanted = false;
+        var db = _state.Db;
+        if (await db.KeyExistsAsync(_state.Restored) || !await db.StringSetAsync(_state.RestoreLease, Environment.MachineName, TimeSpan.FromSeconds(30), When.NotExists))
+        {
+            return;
+        }
+        try
+        {
+            var restored = 0;
+            foreach (var r in await _store.RunningAsync(CancellationToken.None))
+            {
+                if (await _store.SnapshotAsync(r, CancellationToken.None) is { } snapshot && await _state.RestoreAsync(snapshot, _options.GraceMilliseconds))
+                {
+                    restored++;
+                    _lobbyDirty[r] = 0;
+                }
+            }
+            await db.StringSetAsync(_state.Restored, NowMs);
+            if (restored > 0)
+            {
+                _logger.LogWarning("Redis held no state for {Count} running live rounds: restored from PostgreSQL", restored);
+            }
+        }
+        catch
+        {
+            _restoreWanted = true;
+            throw;
+        }
+        finally
+        {
+            await db.KeyDeleteAsync(_state.RestoreLease);
         }
     }
 

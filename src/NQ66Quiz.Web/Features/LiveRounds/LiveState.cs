@@ -48,6 +48,11 @@ public sealed class LiveState(IConnectionMultiplexer redis, RedisKeys keys)
     public RedisKey Podium(long r) => keys.For($"live:r:{r}:podium");
     public RedisKey Pins => keys.For("live:pins");
 
+    /// <summary>Set once every running round's keys are in Redis; gone after Redis restarts empty (then rebuilt from PostgreSQL).</summary>
+    public RedisKey Restored => keys.For("live:restored");
+
+    public RedisKey RestoreLease => keys.For("live:restore-lease");
+
     /// <summary>Members "round:number", scored by the time (ms) after which the question must be closed (deadline + grace).</summary>
     public RedisKey Deadlines => keys.For("live:deadlines");
 
@@ -99,9 +104,12 @@ public sealed class LiveState(IConnectionMultiplexer redis, RedisKeys keys)
 
     // The hot-path check, atomic on Redis: question open and not paused, not past deadline + grace, player not removed,
     // first answer of this player (HSETNX). Returns openedAt (>= 0) or a negative refusal code.
+    // A round whose state hash is missing (Redis came back empty, not rebuilt yet) answers -6: the caller takes the
+    // answer on the PostgreSQL path instead.
     private const string AcceptScript = """
-        if redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 1 then return -4 end
         local s = redis.call('HMGET', KEYS[1], 'phase', 'q', 'openedAt', 'closesAt', 'paused')
+        if not s[1] then return -6 end
+        if redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 1 then return -4 end
         if s[1] ~= 'question' or s[2] ~= ARGV[1] then return -1 end
         if s[5] == '1' then return -5 end
         if tonumber(ARGV[2]) > tonumber(s[4]) + tonumber(ARGV[3]) then return -2 end
@@ -110,7 +118,7 @@ public sealed class LiveState(IConnectionMultiplexer redis, RedisKeys keys)
         return tonumber(s[3])
         """;
 
-    public const long NotOpen = -1, TooLate = -2, Duplicate = -3, IsRemoved = -4, IsPaused = -5;
+    public const long NotOpen = -1, TooLate = -2, Duplicate = -3, IsRemoved = -4, IsPaused = -5, StateMissing = -6;
 
     public async Task<long> AcceptAsync(long r, int number, long playerId, int option, long nowMs, long graceMs) =>
         (long)await Db.ScriptEvaluateAsync(AcceptScript, [State(r), Answers(r, number), Removed(r)], [number, nowMs, graceMs, playerId, option]);
@@ -230,6 +238,94 @@ public sealed class LiveState(IConnectionMultiplexer redis, RedisKeys keys)
     }
 
     public Task<bool> IsRemovedAsync(long r, long playerId) => Db.SetContainsAsync(Removed(r), playerId);
+
+    /// <summary>
+    /// Puts a running round's keys back from what PostgreSQL holds (after Redis came back empty): players, totals and the
+    /// leaderboard as of the last close, the open question's answers, its clock and deadline (due at once when it
+    /// passed), the PIN and the lock. One MULTI, written only if the round's state is still missing, so two nodes
+    /// restoring at once write it once. Returns false when the state was there already.
+    /// </summary>
+    public async Task<bool> RestoreAsync(LiveStore.RunSnapshot snap, long graceMs)
+    {
+        var r = snap.RoundId;
+        var q = snap.Question;
+        var phase = snap.Phase;
+        var number = q?.Number ?? 0;
+        var lastClosed = phase == LivePhases.Closed ? number : Math.Max(0, number - 1);
+        static long Ms(DateTime t) => new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var tx = Db.CreateTransaction();
+        tx.AddCondition(Condition.KeyNotExists(State(r)));
+        var writes = new List<Task>();
+        foreach (var key in new[] { Names(r), Scores(r), Removed(r), Recent(r), Leaderboard(r) })
+        {
+            writes.Add(tx.KeyDeleteAsync(key));
+        }
+        var players = snap.Players;
+        if (players.Count > 0)
+        {
+            writes.Add(tx.HashSetAsync(Names(r), [.. players.Select(p => new HashEntry(p.Id, EncodeName(p.Nickname, p.UnitId, p.UnitName)))]));
+            writes.Add(tx.HashSetAsync(Scores(r), [.. players.Select(p => new HashEntry(p.Id, EncodeTotals(new LiveTotals(p.Points, p.Streak, p.CorrectCount, p.ScoredCount, 0, 0))))]));
+            writes.Add(tx.ListLeftPushAsync(Recent(r), [.. players.TakeLast(50).Select(p => (RedisValue)$"{p.Id}\t{EncodeName(p.Nickname, p.UnitId, p.UnitName)}")]));
+            var kept = players.Where(p => !p.Removed).ToList();
+            if (kept.Count > 0 && lastClosed > 0)
+            {
+                writes.Add(tx.SortedSetAddAsync(Leaderboard(r), [.. kept.Select(p => new SortedSetEntry(p.Id, p.Points))]));
+            }
+            var removed = players.Where(p => p.Removed).Select(p => (RedisValue)p.Id).ToArray();
+            if (removed.Length > 0)
+            {
+                writes.Add(tx.SetAddAsync(Removed(r), removed));
+            }
+        }
+        var state = new List<HashEntry>
+        {
+            new("phase", phase == LivePhases.Question && q?.ClosedAt is not null ? "closing" : phase),
+            new("q", number),
+            new("lastClosed", lastClosed),
+            new("locked", snap.Locked ? 1 : 0),
+            new("active", players.Count(p => !p.Removed)),
+        };
+        if (snap.Pin is not null)
+        {
+            state.Add(new("pin", snap.Pin));
+            writes.Add(tx.HashSetAsync(Pins, snap.Pin, r));
+        }
+        if (q is not null && phase == LivePhases.Question)
+        {
+            var openedAt = Ms(q.ClockOpenedAt ?? q.OpenedAt);
+            var closesAt = q.ClosesAt is { } c ? Ms(c) : openedAt;
+            state.Add(new("openedAt", openedAt));
+            state.Add(new("closesAt", closesAt));
+            state.Add(new("paused", q.PausedRemainingMs is null ? 0 : 1));
+            state.Add(new("remaining", q.PausedRemainingMs ?? 0));
+            if (q.PausedAt is { } pausedAt)
+            {
+                state.Add(new("pausedAt", Ms(pausedAt)));
+            }
+            if (snap.Answers.Count > 0)
+            {
+                writes.Add(tx.KeyDeleteAsync(Answers(r, number)));
+                writes.Add(tx.HashSetAsync(Answers(r, number), [.. snap.Answers.Select(a => new HashEntry(a.PlayerId, a.Option))]));
+                writes.Add(tx.KeyExpireAsync(Answers(r, number), Ttl));
+            }
+            if (q.PausedRemainingMs is null)
+            {
+                // A close that was under way (or a deadline that passed while Redis was away) is due now.
+                writes.Add(tx.SortedSetAddAsync(Deadlines, $"{r}:{number}", q.ClosedAt is not null ? 0 : closesAt + graceMs));
+            }
+        }
+        writes.Add(tx.HashSetAsync(State(r), [.. state]));
+        foreach (var key in new[] { State(r), Names(r), Scores(r), Removed(r), Recent(r), Leaderboard(r) })
+        {
+            writes.Add(tx.KeyExpireAsync(key, Ttl));
+        }
+        var committed = await tx.ExecuteAsync();
+        if (committed)
+        {
+            await Task.WhenAll(writes);
+        }
+        return committed;
+    }
 
     public static TimeSpan KeyTtl => Ttl;
 }

@@ -188,13 +188,142 @@ public sealed class LiveStore(NpgsqlDataSource db)
             """, new { roundId, phase, now }, cancellationToken: ct));
     }
 
-    public async Task MarkOpenedAsync(long roundId, int number, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Records the open question with its clock and deadline, so answers can be taken here while Redis is away.</summary>
+    public async Task MarkOpenedAsync(long roundId, int number, DateTimeOffset now, DateTimeOffset closesAt, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
-            UPDATE live_round_questions SET opened_at = coalesce(opened_at, @now) WHERE round_id = @roundId AND number = @number;
+            UPDATE live_round_questions SET opened_at = coalesce(opened_at, @now), clock_opened_at = coalesce(clock_opened_at, @now),
+                   closes_at = coalesce(closes_at, @closesAt)
+            WHERE round_id = @roundId AND number = @number;
             UPDATE live_rounds SET phase = 'question', started_at = coalesce(started_at, @now) WHERE id = @roundId AND phase <> 'ended';
-            """, new { roundId, number = (short)number, now }, cancellationToken: ct));
+            """, new { roundId, number = (short)number, now, closesAt }, cancellationToken: ct));
+    }
+
+    /// <summary>A pause or a resume of the open question, as Redis decided it (clock and deadline move on resume).</summary>
+    public async Task MarkPausedAsync(long roundId, int number, DateTimeOffset? pausedAt, int? remainingMs, DateTimeOffset? clockOpenedAt, DateTimeOffset? closesAt, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("""
+            UPDATE live_round_questions SET paused_at = @pausedAt, paused_remaining_ms = @remainingMs,
+                   clock_opened_at = coalesce(@clockOpenedAt, clock_opened_at), closes_at = coalesce(@closesAt, closes_at)
+            WHERE round_id = @roundId AND number = @number
+            """, new { roundId, number = (short)number, pausedAt, remainingMs, clockOpenedAt, closesAt }, cancellationToken: ct));
+    }
+
+    public async Task SetLockedAsync(long roundId, bool locked, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("UPDATE live_rounds SET locked = @locked WHERE id = @roundId", new { roundId, locked }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The first step of a close: the question stops taking answers on the PostgreSQL path. It waits for answers being
+    /// taken there (they hold the question row FOR SHARE), so the close then reads every answer that was acknowledged.
+    /// </summary>
+    public async Task StopAnswersAsync(long roundId, int number, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE live_round_questions SET closed_at = coalesce(closed_at, @now) WHERE round_id = @roundId AND number = @number",
+            new { roundId, number = (short)number, now }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The answer path while Redis is unreachable (or came back empty and is not rebuilt yet): the same checks as
+    /// <see cref="LiveState.AcceptAsync"/>, made on the record, and the answer written in the same transaction. Returns a
+    /// refusal code of <see cref="LiveState"/>, or the elapsed milliseconds (>= 0) of a stored answer.
+    /// </summary>
+    public async Task<long> AcceptAsync(LiveRoundDef def, int number, long playerId, int option, DateTimeOffset now, int graceMs, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var q = await c.QuerySingleOrDefaultAsync<(string Phase, DateTime? OpenedAt, DateTime? ClockOpenedAt, DateTime? ClosesAt, int? PausedRemainingMs, DateTime? ClosedAt, bool? Removed)>(
+            new CommandDefinition("""
+                SELECT r.phase, q.opened_at, q.clock_opened_at, q.closes_at, q.paused_remaining_ms, q.closed_at,
+                       (SELECT p.removed_at IS NOT NULL FROM live_players p WHERE p.id = @playerId AND p.round_id = @roundId) AS removed
+                FROM live_round_questions q JOIN live_rounds r ON r.id = q.round_id
+                WHERE q.round_id = @roundId AND q.number = @number
+                FOR SHARE OF q
+                """, new { roundId = def.Id, number = (short)number, playerId }, tx, cancellationToken: ct));
+        if (q.Removed is null or true)
+        {
+            return LiveState.IsRemoved;
+        }
+        if (q.Phase != LivePhases.Question || q.OpenedAt is null || q.ClosedAt is not null)
+        {
+            return LiveState.NotOpen;
+        }
+        if (q.PausedRemainingMs is not null)
+        {
+            return LiveState.IsPaused;
+        }
+        var clock = new DateTimeOffset(q.ClockOpenedAt ?? q.OpenedAt.Value, TimeSpan.Zero);
+        var closesAt = q.ClosesAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : clock.AddMilliseconds(def.TimeLimitMs);
+        if (now > closesAt.AddMilliseconds(graceMs))
+        {
+            return LiveState.TooLate;
+        }
+        var elapsed = (int)Math.Clamp((now - clock).TotalMilliseconds, 0, def.TimeLimitMs);
+        var correct = option == def.Questions[number - 1].CorrectOption;
+        var stored = await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO live_answers (round_id, number, player_id, option, received_at, elapsed_ms, correct, points)
+            VALUES (@roundId, @number, @playerId, @option, @now, @elapsed, @correct, @points)
+            ON CONFLICT DO NOTHING
+            """, new
+        {
+            roundId = def.Id,
+            number = (short)number,
+            playerId,
+            option = (short)option,
+            now = now.UtcDateTime,
+            elapsed,
+            correct,
+            points = Scoring.LivePoints(correct, def.Points, elapsed, def.TimeLimitMs),
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return stored == 1 ? elapsed : LiveState.Duplicate;
+    }
+
+    /// <summary>What PostgreSQL holds of a running round: enough to put its Redis keys back (<see cref="LiveState.RestoreAsync"/>).</summary>
+    public sealed record RunSnapshot(long RoundId, string Phase, string? Pin, bool Locked, SnapshotQuestion? Question,
+        IReadOnlyList<SnapshotPlayer> Players, IReadOnlyList<(long PlayerId, short Option)> Answers);
+
+    public sealed record SnapshotQuestion(short Number, DateTime OpenedAt, DateTime? ClockOpenedAt, DateTime? ClosesAt, DateTime? PausedAt, int? PausedRemainingMs, DateTime? ClosedAt);
+
+    public sealed record SnapshotPlayer(long Id, string Nickname, int? UnitId, string? UnitName, bool Removed, long Points, int Streak, int CorrectCount, int ScoredCount);
+
+    /// <summary>Rounds that are running (lobby, question or between questions): the ones Redis must hold.</summary>
+    public async Task<IReadOnlyList<long>> RunningAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        return [.. await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM live_rounds WHERE phase IN ('lobby', 'question', 'closed') ORDER BY id", cancellationToken: ct))];
+    }
+
+    public async Task<RunSnapshot?> SnapshotAsync(long roundId, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var round = await c.QuerySingleOrDefaultAsync<(string Phase, string? Pin, bool Locked)?>(new CommandDefinition(
+            "SELECT phase, pin, locked FROM live_rounds WHERE id = @roundId", new { roundId }, tx, cancellationToken: ct));
+        if (round is not { } r)
+        {
+            return null;
+        }
+        var question = await c.QuerySingleOrDefaultAsync<SnapshotQuestion>(new CommandDefinition("""
+            SELECT number, opened_at, clock_opened_at, closes_at, paused_at, paused_remaining_ms, closed_at
+            FROM live_round_questions WHERE round_id = @roundId AND opened_at IS NOT NULL ORDER BY number DESC LIMIT 1
+            """, new { roundId }, tx, cancellationToken: ct));
+        var players = (await c.QueryAsync<SnapshotPlayer>(new CommandDefinition("""
+            SELECT p.id, p.nickname, p.unit_id, u.name AS unit_name, p.removed_at IS NOT NULL AS removed, p.points, p.streak, p.correct_count, p.scored_count
+            FROM live_players p LEFT JOIN units u ON u.id = p.unit_id WHERE p.round_id = @roundId ORDER BY p.joined_at, p.id
+            """, new { roundId }, tx, cancellationToken: ct))).ToList();
+        var answers = question is null ? [] : (await c.QueryAsync<(long PlayerId, short Option)>(new CommandDefinition(
+            "SELECT player_id, option FROM live_answers WHERE round_id = @roundId AND number = @number",
+            new { roundId, number = question.Number }, tx, cancellationToken: ct))).ToList();
+        await tx.CommitAsync(ct);
+        return new RunSnapshot(roundId, r.Phase, r.Pin, r.Locked, question, players, answers);
     }
 
     public async Task<LivePlayerRow> AddPlayerAsync(long roundId, string nickname, string nicknameKey, int? unitId, long? participantId, DateTimeOffset now, CancellationToken ct)
@@ -242,15 +371,18 @@ public sealed class LiveStore(NpgsqlDataSource db)
 
     /// <summary>
     /// The group commit: every answer gathered in one window goes in with one INSERT over unnest arrays and one commit.
-    /// ON CONFLICT keeps a replayed batch (a retry after a lost commit acknowledgement) from failing or counting twice.
+    /// ON CONFLICT keeps an answer that is stored already (taken on the PostgreSQL path while Redis was away, before the
+    /// rebuild put it back into Redis) from failing the whole batch; RETURNING tells the writer which rows were new.
     /// </summary>
-    public async Task InsertAnswersAsync(IReadOnlyList<LiveAnswerRow> rows, CancellationToken ct)
+    /// <returns>The rows that went in; one missing was stored before (on the PostgreSQL path while Redis was away).</returns>
+    public async Task<HashSet<(long RoundId, int Number, long PlayerId)>> InsertAnswersAsync(IReadOnlyList<LiveAnswerRow> rows, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("""
+        var inserted = await c.QueryAsync<(long RoundId, short Number, long PlayerId)>(new CommandDefinition("""
             INSERT INTO live_answers (round_id, number, player_id, option, received_at, elapsed_ms, correct, points)
             SELECT * FROM unnest(@rounds, @numbers, @players, @options, @received, @elapsed, @correct, @points)
             ON CONFLICT DO NOTHING
+            RETURNING round_id, number, player_id
             """, new
         {
             rounds = rows.Select(r => r.RoundId).ToArray(),
@@ -262,6 +394,7 @@ public sealed class LiveStore(NpgsqlDataSource db)
             correct = rows.Select(r => r.Correct).ToArray(),
             points = rows.Select(r => r.Points).ToArray(),
         }, cancellationToken: ct));
+        return [.. inserted.Select(i => (i.RoundId, (int)i.Number, i.PlayerId))];
     }
 
     public sealed record StoredAnswer(long PlayerId, short Option, bool Correct, int Points);
