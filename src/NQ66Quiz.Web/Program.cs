@@ -62,6 +62,8 @@ app.UseResponseCompression();
 app.UseErrorResponses();
 app.UseStaticFiles();
 app.UseAuthentication();
+// A city admin who has not enrolled a second factor yet reaches only the enrolment (Features/Organizers).
+app.UseSecondFactorSetup();
 app.UseAuthorization();
 // After authentication: attempts and answers are counted per signed-in participant.
 app.UseRateLimiter();

@@ -32,6 +32,11 @@ public sealed class ReadmePathTests(AppFixture app) : ContestTest(app)
         {
             Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
         }
+        // The city admin's second factor (oathtool in the README; Otp.NET here computes the same RFC 6238 code).
+        var secret = (await ReadAsync(await org.PostAsync("/api/organizer/me/second-factor", null))).GetProperty("secret").GetString()!;
+        var totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(secret));
+        var recovery = await ReadAsync(await org.PostAsync("/api/organizer/me/second-factor/confirm", Json($$"""{"code":"{{totp.ComputeTotp(App.Clock.GetUtcNow().UtcDateTime)}}"}""")));
+        Assert.Equal(10, recovery.GetProperty("codes").GetArrayLength());
         var unit = (await org.GetFromJsonAsync<JsonElement>("/api/units?q=so%20tu%20phap"))[0].GetProperty("id").GetInt32();
         var contest = (await ReadAsync(await org.PostAsync("/api/organizer/contests", Json(
             $$"""{"name":"Tìm hiểu Nghị quyết 66-NQ/TW","descriptionMd":"Mỗi tuần thi có **10 câu hỏi** và 1 câu hỏi dự đoán.","organizingUnitId":{{unit}}}"""))))

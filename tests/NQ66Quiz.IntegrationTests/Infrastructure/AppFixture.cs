@@ -215,6 +215,9 @@ public sealed class AppFactory(AppFixture fixture) : WebApplicationFactory<Progr
         // (2 idle hours, 12 hours in all) on an app of its own.
         builder.UseSetting("Organizers:Sessions:IdleMinutes", "1440");
         builder.UseSetting("Organizers:Sessions:AbsoluteHours", "168");
+        // Hundreds of admin sign-ins here would each need a TOTP code: this app lets a city admin in without one.
+        // Security/OrganizerSecurityTests checks the default (enrolment forced first) on an app of its own.
+        builder.UseSetting("Organizers:SecondFactor:RequiredForCityAdmins", "false");
         // The contact lines a deployment configures (Portal/PortalFramingTests reads them back from the footer).
         builder.UseSetting("Portal:Address", PortalAddress);
         builder.UseSetting("Portal:Hotline", PortalHotline);

@@ -230,6 +230,52 @@ public sealed class OrganizerSecurityTests(AppFixture app) : IntegrationTest(app
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/organizer/me")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_city_admin_without_a_second_factor_reaches_only_its_enrolment_until_it_is_on_and_other_roles_are_not_forced()
+    {
+        Assert.True(new OrganizerSecondFactorOptions().RequiredForCityAdmins);
+        await App.EnsureAdminAsync();
+        // The shipped setting (the suite's own app turns it off so that its many admin sign-ins need no code).
+        await using var shipped = new LimitedApp(App, new() { ["Organizers:SecondFactor:RequiredForCityAdmins"] = "true" });
+        using var admin = shipped.Client("198.51.100.21");
+        using var signIn = await admin.PostAsJsonAsync("/api/organizer/sign-in", new { email = AppFixture.OrganizerEmail, password = AppFixture.OrganizerPassword });
+        using var accountsBefore = await admin.GetAsync("/api/organizer/accounts");
+        using var contestBefore = await admin.GetAsync("/api/organizer/contests/1");
+        using var consoleBefore = await admin.GetAsync("/to-chuc/cuoc-thi");
+        using var enrolPage = await admin.GetAsync("/to-chuc/xac-thuc-hai-buoc?ReturnUrl=%2Fto-chuc%2Fcuoc-thi");
+        using var me = await admin.GetAsync("/api/organizer/me");
+
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, accountsBefore.StatusCode);
+        var refusal = await JsonAsync(accountsBefore);
+        Assert.Equal(SecondFactorSetup.Refusal, refusal.GetProperty("title").GetString());
+        Assert.True(refusal.GetProperty("secondFactorSetupRequired").GetBoolean());
+        Assert.Equal(HttpStatusCode.Forbidden, contestBefore.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, consoleBefore.StatusCode);
+        Assert.Equal("/to-chuc/xac-thuc-hai-buoc?ReturnUrl=%2Fto-chuc%2Fcuoc-thi", consoleBefore.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, enrolPage.StatusCode);
+        Assert.Contains("phải bật xác thực hai bước", await enrolPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+
+        using var begun = await admin.PostAsync("/api/organizer/me/second-factor", null);
+        var totp = new Totp(Base32Encoding.ToBytes((await JsonAsync(begun)).GetProperty("secret").GetString()));
+        using var confirmed = await admin.PostAsJsonAsync("/api/organizer/me/second-factor/confirm", new { code = totp.ComputeTotp(App.Clock.GetUtcNow().UtcDateTime) });
+        using var accountsAfter = await admin.GetAsync("/api/organizer/accounts");
+        using var consoleAfter = await admin.GetAsync("/to-chuc/cuoc-thi");
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, accountsAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, consoleAfter.StatusCode);
+
+        // A question author signs in with the password alone and works: only city admins are forced.
+        var code = await InvitationCodeAsync(admin, "bien-soan-2fa@nq66.local");
+        using var author = shipped.Client("198.51.100.22");
+        using var accepted = await author.PostAsJsonAsync("/api/organizer/invitations/accept", new { code, password = "hồ gươm mùa thu lá vàng" });
+        using var bank = await author.GetAsync("/api/organizer/bank/export.md");
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, bank.StatusCode);
+    }
+
     private string Wrong(Totp totp) => totp.ComputeTotp(App.Clock.GetUtcNow().UtcDateTime) == "000000" ? "111111" : "000000";
 
     [Fact]

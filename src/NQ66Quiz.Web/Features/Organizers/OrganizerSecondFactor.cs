@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -7,6 +8,61 @@ using OtpNet;
 using QRCoder;
 
 namespace NQ66Quiz.Web.Features.Organizers;
+
+/// <summary>Whether city admins must enrol a second factor before the console lets them do anything (ASVS 6.3.3).</summary>
+public sealed class OrganizerSecondFactorOptions
+{
+    public const string Section = "Organizers:SecondFactor";
+
+    /// <summary>On by default. Off only for a test suite's own app, where hundreds of admin sign-ins would each need a code.</summary>
+    public bool RequiredForCityAdmins { get; set; } = true;
+}
+
+/// <summary>
+/// A city admin signed in with the password alone, where a second factor is required, carries
+/// <see cref="PendingClaim"/>: until they enrol, the console, the organizer API and the host hub answer only the
+/// enrolment, their own account, a password change and sign-out. Pages send them to the enrolment page; API and hub
+/// callers get a Vietnamese 403 saying what to do.
+/// </summary>
+public static class SecondFactorSetup
+{
+    public const string PendingClaim = "nq66:second-factor-pending";
+    public const string EnrolPage = "/to-chuc/xac-thuc-hai-buoc";
+    public const string Refusal = "Tài khoản quản trị thành phố phải bật xác thực hai bước trước khi làm việc khác. Vào trang “Xác thực hai bước” (/to-chuc/xac-thuc-hai-buoc), quét mã QR bằng ứng dụng xác thực và nhập mã 6 số.";
+
+    private static readonly string[] Allowed =
+    [
+        EnrolPage, "/to-chuc/dang-xuat", "/to-chuc/dang-nhap", "/to-chuc/mat-khau",
+        "/api/organizer/me", "/api/organizer/sign-in", "/api/organizer/sign-out",
+    ];
+
+    public static bool IsPending(ClaimsPrincipal user) => user.HasClaim(PendingClaim, "1");
+
+    /// <summary>Whether a session started now for this account starts pending (a city admin without a second factor).</summary>
+    public static async Task<bool> StartsPendingAsync(IServiceProvider services, OrganizerAccount account, CancellationToken ct) =>
+        account.Role == OrganizerRoles.CityAdmin
+        && services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OrganizerSecondFactorOptions>>().Value.RequiredForCityAdmins
+        && !await services.GetRequiredService<OrganizerSecondFactor>().IsEnabledAsync(account.Id, ct);
+
+    /// <summary>After authentication: a pending admin reaches only what enrolment needs.</summary>
+    public static IApplicationBuilder UseSecondFactorSetup(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        var guarded = path.StartsWithSegments("/to-chuc") || path.StartsWithSegments("/api/organizer") || path.StartsWithSegments(LiveRounds.LiveRoutes.HostHub);
+        if (!guarded || !IsPending(context.User) || Allowed.Any(a => path.StartsWithSegments(a, StringComparison.OrdinalIgnoreCase)))
+        {
+            await next(context);
+            return;
+        }
+        if (path.StartsWithSegments("/to-chuc") && HttpMethods.IsGet(context.Request.Method))
+        {
+            context.Response.Redirect($"{EnrolPage}?ReturnUrl={Uri.EscapeDataString(path + context.Request.QueryString)}");
+            return;
+        }
+        await Results.Problem(title: Refusal, statusCode: StatusCodes.Status403Forbidden,
+            extensions: new Dictionary<string, object?> { ["secondFactorSetupRequired"] = true }).ExecuteAsync(context);
+    });
+}
 
 /// <summary>A started enrolment: the secret for manual entry, the otpauth URI and its QR code (SVG) for the app.</summary>
 public sealed record SecondFactorEnrolment(string Secret, string Uri, string QrSvg);

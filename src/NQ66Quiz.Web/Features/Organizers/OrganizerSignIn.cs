@@ -112,6 +112,10 @@ public sealed class OrganizerSignIn(OrganizerAccounts accounts, OrganizerSignInT
         var session = await http.RequestServices.GetRequiredService<OrganizerSessions>().StartAsync(account.Id, ct);
         var claims = OrganizerScope.Claims(account.Id, account.Name, account.Email, account.Role, account.UnitId)
             .Append(new Claim(OrganizerSessions.SessionClaim, session));
+        if (await SecondFactorSetup.StartsPendingAsync(http.RequestServices, account, ct))
+        {
+            claims = claims.Append(new Claim(SecondFactorSetup.PendingClaim, "1"));
+        }
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
     }

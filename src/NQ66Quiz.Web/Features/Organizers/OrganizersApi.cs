@@ -24,6 +24,7 @@ public static class OrganizersApi
         services.AddOptions<OrganizerSessionOptions>().BindConfiguration(OrganizerSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OrganizerSessions>();
         services.AddSingleton<OrganizerSecondFactor>();
+        services.AddOptions<OrganizerSecondFactorOptions>().BindConfiguration(OrganizerSecondFactorOptions.Section);
         services.AddSingleton<OrganizerSignIn>();
         services.AddSingleton<OrganizerAudit>();
         services.AddSingleton<OrganizerAuditFilter>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NQ66Quiz.Web.Features.Organizers;
 
@@ -10,6 +11,12 @@ public sealed class SecondFactorModel(OrganizerAccounts accounts, OrganizerSecon
     public SecondFactorEnrolment? Enrolment { get; private set; }
     public IReadOnlyList<string>? RecoveryCodes { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>Where enrolment was asked for (a console page of this site), else the dashboard.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string ContinueUrl => ReturnUrl is { Length: > 1 } url && url.StartsWith("/to-chuc", StringComparison.Ordinal) && Url.IsLocalUrl(url) ? url : "/to-chuc";
 
     public async Task OnGetAsync(CancellationToken ct) => Enabled = await secondFactor.IsEnabledAsync(OrganizerScope.From(User).AccountId, ct);
 
