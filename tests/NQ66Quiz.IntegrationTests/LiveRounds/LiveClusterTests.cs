@@ -26,7 +26,7 @@ public sealed class LiveClusterTests(AppFixture app) : LiveTest(app)
         var opened = await organizer.OpenLiveRoundAsync(roundId);
         Assert.StartsWith(cluster.Address.ToString().TrimEnd('/'), opened.JoinUrl, StringComparison.Ordinal);
 
-        // Round robin from a fresh nginx: the host lands on the first node, the players alternate between both.
+        // nginx balances round robin in each of its workers: the host and the players land on either node.
         var cookie = jar.GetCookieHeader(cluster.Address);
         await using var host = new LiveHost(cluster.Address, cookie, skipNegotiation: true);
         Assert.Equal(LivePhases.Lobby, (await host.WatchAsync(roundId)).Phase);
@@ -55,10 +55,13 @@ public sealed class LiveClusterTests(AppFixture app) : LiveTest(app)
                 before[p] = o.Points;
             }
 
-            // The host's node goes away; its connections come back through nginx on the other node.
-            cluster.StopNode(0);
+            // A node with players goes away; its connections come back through nginx on the other node. Which node holds
+            // whom is nginx's choice (each of its workers balances on its own), so the node with the most players goes.
+            var victim = await cluster.BusiestNodeAsync(players.Count);
+            var dropped = players.Select(p => p.Connection).Append(host.Connection).Select(ReconnectingAsync).ToList();
+            cluster.StopNode(victim);
             // The drop takes a moment to be seen (nginx closes the client side when the node's socket dies).
-            await WaitUntilAsync(() => host.Connection.State != HubConnectionState.Connected, TimeSpan.FromSeconds(20));
+            await Task.WhenAny(dropped).WaitAsync(TimeSpan.FromSeconds(20));
             await WaitUntilAsync(() => host.Connection.State == HubConnectionState.Connected
                 && players.All(p => p.Connection.State == HubConnectionState.Connected), TimeSpan.FromSeconds(40));
             var next = await host.CommandAsync(LiveHostMethods.Next, roundId);
@@ -108,6 +111,17 @@ public sealed class LiveClusterTests(AppFixture app) : LiveTest(app)
                 return o;
             }
         }
+    }
+
+    private static Task ReconnectingAsync(HubConnection connection)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Reconnecting += _ =>
+        {
+            seen.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return seen.Task;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
@@ -218,6 +232,23 @@ public sealed class Cluster : IAsyncDisposable
 
     /// <summary>Kills a node as a crash would (no graceful shutdown).</summary>
     public void StopNode(int index) => _nodes[index].Kill();
+
+    /// <summary>The node serving the most live players, from each node's own /metrics (nq66_live_connected_players).</summary>
+    public async Task<int> BusiestNodeAsync(int players)
+    {
+        // The exporter caches a scrape for a few hundred milliseconds: let it see the last join.
+        await Task.Delay(1000);
+        var counts = new List<double>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var client = new HttpClient { BaseAddress = Node(i).BaseAddress };
+            var text = await client.GetStringAsync("/metrics");
+            counts.Add(text.Split('\n').Where(l => l.StartsWith("nq66_live_connected_players", StringComparison.Ordinal))
+                .Sum(l => double.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        Assert.True(counts.Sum() >= players, $"the nodes count {string.Join(" + ", counts)} players, not {players}");
+        return counts[0] >= counts[1] ? 0 : 1;
+    }
 
     public AppProcess Node(int index) => _nodes[index];
 
