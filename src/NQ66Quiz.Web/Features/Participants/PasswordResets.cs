@@ -49,7 +49,7 @@ public abstract record ResetOutcome
 /// </summary>
 public sealed class PasswordResets(
     NpgsqlDataSource dataSource, TimeProvider clock, FailureThrottle throttle, SignInThrottle signInThrottle, OrganizerAudit audit,
-    PasswordMail mail, IOptions<EmailOptions> email, ILogger<PasswordResets> logger)
+    PasswordMail mail, IOptions<EmailOptions> email, ParticipantSessions sessions, ILogger<PasswordResets> logger)
 {
     /// <summary>How long a code or a link works. Long enough to walk from the organizer's desk to a phone, short enough to be useless later.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
@@ -218,6 +218,7 @@ public sealed class PasswordResets(
         }
         await SetPasswordAsync(connection, tx, account!.Id, request.NewPassword!, match.Id, now, ct);
         await tx.CommitAsync(ct);
+        sessions.Forget(account!.Id);
         await throttle.SucceededAsync([keys[0]]);
         await signInThrottle.SucceededAsync(account.Phone);
         logger.LogInformation("Participant {ParticipantId} set a new password with an organizer's code", account.Id);
@@ -304,6 +305,7 @@ public sealed class PasswordResets(
         }
         await SetPasswordAsync(connection, tx, link.ParticipantId, request.NewPassword!, link.Id, clock.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
+        sessions.Forget(link.ParticipantId);
         await signInThrottle.SucceededAsync(phone);
         logger.LogInformation("Participant {ParticipantId} set a new password with a mailed link", link.ParticipantId);
         return await OkAsync(link.ParticipantId, ct);
@@ -365,6 +367,7 @@ public sealed class PasswordResets(
         }
         await SetPasswordAsync(connection, tx, account.Id, request.NewPassword!, null, clock.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
+        sessions.Forget(account.Id);
         await signInThrottle.SucceededAsync(account.Phone);
         return await OkAsync(account.Id, ct);
     }

@@ -22,7 +22,8 @@ public sealed class PrivacyOptions
 /// birth, national ID, e-mail, representative, consents, password and open reset links, live nickname, names on
 /// certificates) is gone, and every session of the account ends (its session stamp changes).
 /// </summary>
-public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault vault, PrivacyTexts texts, TimeProvider clock, IOptions<PrivacyOptions> options)
+public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault vault, PrivacyTexts texts, TimeProvider clock, IOptions<PrivacyOptions> options,
+    Participants.ParticipantSessions sessions)
 {
     /// <summary>What an erased participant is called wherever a name is shown (organizer lists, exports).</summary>
     public const string ErasedName = "Đã xoá dữ liệu cá nhân";
@@ -127,6 +128,7 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
         await using var tx = await c.BeginTransactionAsync(ct);
         await EraseAsync(c, tx, [participantId], ct);
         await tx.CommitAsync(ct);
+        sessions.Forget(participantId);
         return null;
     }
 
@@ -166,6 +168,10 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
             new { now = clock.GetUtcNow(), unusedDays = options.Value.UnusedAccountDays }, tx, cancellationToken: ct))).ToArray();
         await EraseAsync(c, tx, ids, ct);
         await tx.CommitAsync(ct);
+        foreach (var id in ids)
+        {
+            sessions.Forget(id);
+        }
         return ids.Length;
     }
 
