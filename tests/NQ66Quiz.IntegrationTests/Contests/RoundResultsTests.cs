@@ -87,6 +87,38 @@ public sealed class RoundResultsTests(AppFixture app) : ContestTest(app)
     }
 
     [Fact]
+    public async Task The_database_refuses_a_result_for_someone_who_did_not_enter_the_round()
+    {
+        await App.LoadUnitsAsync();
+        await App.ImportQuestionsAsync(Enumerable.Range(1, 4).Select(i => TestData.Question($"q{i}", Viewpoints: [1])));
+        using var organizer = await App.CreateOrganizerClientAsync();
+        var contest = await organizer.CreateContestAsync(TestData.Contest(await App.UnitIdAsync("Sở Tư pháp")));
+        var round1 = await organizer.CreateRoundAsync(contest.Id, App.Round(length: TimeSpan.FromHours(1)));
+        var round2 = await organizer.CreateRoundAsync(contest.Id, App.Round(length: TimeSpan.FromHours(1)));
+        var people = await PeopleAsync(2);
+        await App.TakeAsync(people[0].Client, round1.Id, 3, TimeSpan.FromSeconds(20), prediction: 1);
+        // The second person entered round 2 only: participant, unit, round 1 and an attempt all exist, the entry does not.
+        await App.TakeAsync(people[1].Client, round2.Id, 4, TimeSpan.FromSeconds(20), prediction: 1);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await App.Service<RoundClose>().CloseDueAsync();
+        await using var connection = App.OpenConnection();
+        var outsider = await connection.QuerySingleAsync<(long AttemptId, int UnitId)>(
+            "SELECT best_attempt_id, unit_id FROM round_entries WHERE round_id = @roundId AND participant_id = @participantId",
+            new { roundId = round2.Id, participantId = people[1].Id });
+
+        var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => connection.ExecuteAsync("""
+            INSERT INTO round_results (round_id, rank, participant_id, unit_id, attempt_id, score, duration_ms, submitted_at)
+            VALUES (@roundId, 2, @participantId, @unitId, @attemptId, 4, 20000, now())
+            """, new { roundId = round1.Id, participantId = people[1].Id, unitId = outsider.UnitId, attemptId = outsider.AttemptId }));
+
+        Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
+        Assert.Equal("round_results_entry_fkey", e.ConstraintName);
+        Assert.Equal([(1, people[0].Id)], (await ResultsAsync(round1.Id)).Select(r => (r.Rank, r.ParticipantId)));
+        Assert.Equal([(1, people[1].Id)], (await ResultsAsync(round2.Id)).Select(r => (r.Rank, r.ParticipantId)));
+        people.ForEach(p => p.Client.Dispose());
+    }
+
+    [Fact]
     public async Task The_close_job_counts_entries_for_an_entries_prediction_and_closes_attempts_left_open()
     {
         await App.LoadUnitsAsync();
