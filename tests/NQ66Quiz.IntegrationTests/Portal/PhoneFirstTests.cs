@@ -173,6 +173,39 @@ public sealed class PhoneFirstTests(AppFixture app, BrowserFixture browser) : Co
     }
 
     [Fact]
+    public async Task A_city_admin_without_a_second_factor_is_led_from_sign_in_through_enrolment_at_360px_and_then_into_the_console()
+    {
+        await App.EnsureAdminAsync();
+        // The shipped setting (the suite's own app lets admins in without a code).
+        await using var shipped = new Security.LimitedApp(App, new() { ["Organizers:SecondFactor:RequiredForCityAdmins"] = "true" });
+        var address = shipped.StartKestrel();
+        var report = new PhoneReport();
+        await browser.RunAsync(address, async page =>
+        {
+            await page.GotoAsync("/to-chuc/dang-nhap?ReturnUrl=%2Fto-chuc%2Fcuoc-thi");
+            await page.FillAsync("#email", AppFixture.OrganizerEmail);
+            await page.FillAsync("#password", AppFixture.OrganizerPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.WaitForURLAsync("**/to-chuc/xac-thuc-hai-buoc?ReturnUrl=%2Fto-chuc%2Fcuoc-thi");
+            Assert.Contains("phải bật xác thực hai bước", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+            await report.CheckAsync(page, "phone-organizer-second-factor-required");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu" }).ClickAsync();
+            var secret = await page.Locator("p.muted code").InnerTextAsync();
+            await report.CheckAsync(page, "phone-organizer-second-factor-qr");
+            var totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(secret));
+            await page.FillAsync("#code", totp.ComputeTotp(App.Clock.GetUtcNow().UtcDateTime));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Bật xác thực hai bước" }).ClickAsync();
+            Assert.Equal(10, await page.Locator("ul.recovery-codes li").CountAsync());
+            await report.CheckAsync(page, "phone-organizer-second-factor-codes");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Tiếp tục" }).ClickAsync();
+            await page.WaitForURLAsync("**/to-chuc/cuoc-thi");
+        });
+        report.AssertClean();
+    }
+
+    [Fact]
     public async Task Dates_are_typed_day_month_year_in_a_browser_set_to_English()
     {
         var (organizer, contest, _) = await App.OpenRoundAsync(questions: 4, round: App.Round(questions: 4));

@@ -28,6 +28,15 @@ public sealed class LimitedApp(AppFixture app, Dictionary<string, string> settin
 
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>Serves this app on a loopback port too (for a browser); call before anything else touches it.</summary>
+    public Uri StartKestrel()
+    {
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        return new Uri(_factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+    }
+
     public HttpClient Client(string address)
     {
         var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
