@@ -470,14 +470,9 @@ public sealed class LiveEngine
             _restoreWanted = true;
             return await AnswerOnRecordAsync(def, seat, request, now, arrived);
         }
-        switch (opened)
+        if (Refusal(opened) is { } refused)
         {
-            case LiveState.NotOpen: return No(LiveErrors.QuestionNotOpen, "Câu hỏi này đã đóng hoặc chưa mở.");
-            case LiveState.TooLate: return No(LiveErrors.TooLate, "Đã hết giờ trả lời câu này.");
-            case LiveState.Duplicate: return No(LiveErrors.AlreadyAnswered, AlreadyAnsweredMessage);
-            case LiveState.IsRemoved: return No(LiveErrors.Removed, "Người dẫn đã mời bạn rời phòng này.");
-            case LiveState.IsPaused: return No(LiveErrors.QuestionNotOpen, "Câu hỏi đang tạm dừng, chờ người dẫn tiếp tục.");
-            default: break;
+            return No(refused.Error, refused.Message);
         }
         var elapsed = (int)Math.Clamp(nowMs - opened, 0, def.TimeLimitMs);
         var correct = request.Option == q.CorrectOption;
@@ -499,6 +494,17 @@ public sealed class LiveEngine
         return new AnswerAck(null, null, request.Question, elapsed, NowMs);
     }
 
+    /// <summary>What a player is told for a refusal code of <see cref="LiveState"/> (either answer path); null for an accepted answer.</summary>
+    private static (string Error, string Message)? Refusal(long code) => code switch
+    {
+        LiveState.NotOpen => (LiveErrors.QuestionNotOpen, "Câu hỏi này đã đóng hoặc chưa mở."),
+        LiveState.TooLate => (LiveErrors.TooLate, "Đã hết giờ trả lời câu này."),
+        LiveState.Duplicate => (LiveErrors.AlreadyAnswered, AlreadyAnsweredMessage),
+        LiveState.IsRemoved => (LiveErrors.Removed, "Người dẫn đã mời bạn rời phòng này."),
+        LiveState.IsPaused => (LiveErrors.QuestionNotOpen, "Câu hỏi đang tạm dừng, chờ người dẫn tiếp tục."),
+        _ => null,
+    };
+
     private const string UnavailableMessage = "Chưa ghi nhận được câu trả lời do sự cố máy chủ. Hãy bấm chọn lại.";
     private const string AlreadyAnsweredMessage = "Bạn đã trả lời câu này; mỗi câu chỉ trả lời một lần.";
 
@@ -519,14 +525,9 @@ public sealed class LiveEngine
             _logger.LogError(e, "Live answer could not be stored while Redis is away");
             return No(LiveErrors.Unavailable, UnavailableMessage);
         }
-        switch (elapsed)
+        if (Refusal(elapsed) is { } refused)
         {
-            case LiveState.NotOpen: return No(LiveErrors.QuestionNotOpen, "Câu hỏi này đã đóng hoặc chưa mở.");
-            case LiveState.TooLate: return No(LiveErrors.TooLate, "Đã hết giờ trả lời câu này.");
-            case LiveState.Duplicate: return No(LiveErrors.AlreadyAnswered, AlreadyAnsweredMessage);
-            case LiveState.IsRemoved: return No(LiveErrors.Removed, "Người dẫn đã mời bạn rời phòng này.");
-            case LiveState.IsPaused: return No(LiveErrors.QuestionNotOpen, "Câu hỏi đang tạm dừng, chờ người dẫn tiếp tục.");
-            default: break;
+            return No(refused.Error, refused.Message);
         }
         Telemetry.AnswersAcked.Add(1, Telemetry.LiveKind);
         Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, Telemetry.LiveKind);
