@@ -474,10 +474,7 @@ public sealed class LiveEngine
         {
             return No(refused.Error, refused.Message);
         }
-        var elapsed = (int)Math.Clamp(nowMs - opened, 0, def.TimeLimitMs);
-        var correct = request.Option == q.CorrectOption;
-        var row = new LiveAnswerRow(seat.RoundId, request.Question, seat.PlayerId, request.Option, now, elapsed, correct,
-            Scoring.LivePoints(correct, def.Points, elapsed, def.TimeLimitMs));
+        var row = Row(def, seat, request, now, opened);
         switch (await _writer.WriteAsync(row))
         {
             case LiveWrite.Failed:
@@ -491,7 +488,16 @@ public sealed class LiveEngine
         }
         Telemetry.AnswersAcked.Add(1, Telemetry.LiveKind);
         Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, Telemetry.LiveKind);
-        return new AnswerAck(null, null, request.Question, elapsed, NowMs);
+        return new AnswerAck(null, null, request.Question, row.ElapsedMs, NowMs);
+    }
+
+    /// <summary>The answer as stored, on either path: response time from the question's clock, correctness, points.</summary>
+    private static LiveAnswerRow Row(LiveRoundDef def, LiveSeat seat, AnswerRequest request, DateTimeOffset now, long openedAtMs)
+    {
+        var elapsed = (int)Math.Clamp(now.ToUnixTimeMilliseconds() - openedAtMs, 0, def.TimeLimitMs);
+        var correct = request.Option == def.Questions[request.Question - 1].CorrectOption;
+        return new LiveAnswerRow(seat.RoundId, request.Question, seat.PlayerId, request.Option, now, elapsed, correct,
+            Scoring.LivePoints(correct, def.Points, elapsed, def.TimeLimitMs));
     }
 
     /// <summary>What a player is told for a refusal code of <see cref="LiveState"/> (either answer path); null for an accepted answer.</summary>
@@ -515,23 +521,24 @@ public sealed class LiveEngine
     private async Task<AnswerAck> AnswerOnRecordAsync(LiveRoundDef def, LiveSeat seat, AnswerRequest request, DateTimeOffset now, long arrived)
     {
         AnswerAck No(string error, string message) => new(error, message, request.Question, 0, now.ToUnixTimeMilliseconds());
-        long elapsed;
+        (long Code, LiveAnswerRow? Row) taken;
         try
         {
-            elapsed = await _store.AcceptAsync(def, request.Question, seat.PlayerId, request.Option, now, _options.GraceMilliseconds, CancellationToken.None);
+            taken = await _store.AcceptAsync(def, request.Question, seat.PlayerId, now, _options.GraceMilliseconds,
+                openedAtMs => Row(def, seat, request, now, openedAtMs), CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             _logger.LogError(e, "Live answer could not be stored while Redis is away");
             return No(LiveErrors.Unavailable, UnavailableMessage);
         }
-        if (Refusal(elapsed) is { } refused)
+        if (Refusal(taken.Code) is { } refused)
         {
             return No(refused.Error, refused.Message);
         }
         Telemetry.AnswersAcked.Add(1, Telemetry.LiveKind);
         Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, Telemetry.LiveKind);
-        return new AnswerAck(null, null, request.Question, (int)elapsed, now.ToUnixTimeMilliseconds());
+        return new AnswerAck(null, null, request.Question, taken.Row!.ElapsedMs, now.ToUnixTimeMilliseconds());
     }
 
     private async Task OnCommittedAsync(IReadOnlyCollection<(long Round, int Number)> touched)

@@ -231,10 +231,12 @@ public sealed class LiveStore(NpgsqlDataSource db)
 
     /// <summary>
     /// The answer path while Redis is unreachable (or came back empty and is not rebuilt yet): the same checks as
-    /// <see cref="LiveState.AcceptAsync"/>, made on the record, and the answer written in the same transaction. Returns a
-    /// refusal code of <see cref="LiveState"/>, or the elapsed milliseconds (>= 0) of a stored answer.
+    /// <see cref="LiveState.AcceptAsync"/>, made on the record, and the answer (<paramref name="row"/> of the question's
+    /// clock, in Unix ms) written in the same transaction. Returns a refusal code of <see cref="LiveState"/>, or 0 and the
+    /// stored row.
     /// </summary>
-    public async Task<long> AcceptAsync(LiveRoundDef def, int number, long playerId, int option, DateTimeOffset now, int graceMs, CancellationToken ct)
+    public async Task<(long Code, LiveAnswerRow? Row)> AcceptAsync(LiveRoundDef def, int number, long playerId, DateTimeOffset now, int graceMs,
+        Func<long, LiveAnswerRow> row, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -248,41 +250,40 @@ public sealed class LiveStore(NpgsqlDataSource db)
                 """, new { roundId = def.Id, number = (short)number, playerId }, tx, cancellationToken: ct));
         if (q.Removed is null or true)
         {
-            return LiveState.IsRemoved;
+            return (LiveState.IsRemoved, null);
         }
         if (q.Phase != LivePhases.Question || q.OpenedAt is null || q.ClosedAt is not null)
         {
-            return LiveState.NotOpen;
+            return (LiveState.NotOpen, null);
         }
         if (q.PausedRemainingMs is not null)
         {
-            return LiveState.IsPaused;
+            return (LiveState.IsPaused, null);
         }
         var clock = new DateTimeOffset(q.ClockOpenedAt ?? q.OpenedAt.Value, TimeSpan.Zero);
         var closesAt = q.ClosesAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : clock.AddMilliseconds(def.TimeLimitMs);
         if (now > closesAt.AddMilliseconds(graceMs))
         {
-            return LiveState.TooLate;
+            return (LiveState.TooLate, null);
         }
-        var elapsed = (int)Math.Clamp((now - clock).TotalMilliseconds, 0, def.TimeLimitMs);
-        var correct = option == def.Questions[number - 1].CorrectOption;
+        var answer = row(clock.ToUnixTimeMilliseconds());
         var stored = await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO live_answers (round_id, number, player_id, option, received_at, elapsed_ms, correct, points)
-            VALUES (@roundId, @number, @playerId, @option, @now, @elapsed, @correct, @points)
+            VALUES (@RoundId, @Number, @PlayerId, @Option, @ReceivedAt, @ElapsedMs, @Correct, @Points)
             ON CONFLICT DO NOTHING
             """, new
         {
-            roundId = def.Id,
-            number = (short)number,
-            playerId,
-            option = (short)option,
-            now = now.UtcDateTime,
-            elapsed,
-            correct,
-            points = Scoring.LivePoints(correct, def.Points, elapsed, def.TimeLimitMs),
+            answer.RoundId,
+            Number = (short)answer.Number,
+            answer.PlayerId,
+            Option = (short)answer.Option,
+            ReceivedAt = answer.ReceivedAt.UtcDateTime,
+            answer.ElapsedMs,
+            answer.Correct,
+            answer.Points,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return stored == 1 ? elapsed : LiveState.Duplicate;
+        return stored == 1 ? (0, answer) : (LiveState.Duplicate, null);
     }
 
     /// <summary>What PostgreSQL holds of a running round: enough to put its Redis keys back (<see cref="LiveState.RestoreAsync"/>).</summary>

@@ -26,6 +26,7 @@ public sealed class ParticipantSessions(NpgsqlDataSource dataSource)
     private const int TrimAbove = 100_000;
 
     private readonly ConcurrentDictionary<long, (int? Stamp, long Until)> _recent = new();
+    private long _trimmedAt;
 
     /// <summary>The stamp as PostgreSQL has it now (sign-in reads it so); remembered for <see cref="Reuse"/>.</summary>
     public async Task<int?> StampAsync(long participantId, CancellationToken ct = default)
@@ -33,9 +34,13 @@ public sealed class ParticipantSessions(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var stamp = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
             "SELECT session_stamp FROM participants WHERE id = @participantId", new { participantId }, cancellationToken: ct));
-        if (_recent.Count > TrimAbove)
+        var now = Environment.TickCount64;
+        var trimmed = Interlocked.Read(ref _trimmedAt);
+        // Expired entries go at most once per Reuse, checked in that order: Count takes every lock of the dictionary,
+        // and with more fresh entries than TrimAbove a scan on every miss would put the whole dictionary on the answer path.
+        if (now - trimmed >= (long)Reuse.TotalMilliseconds && Interlocked.CompareExchange(ref _trimmedAt, now, trimmed) == trimmed
+            && _recent.Count > TrimAbove)
         {
-            var now = Environment.TickCount64;
             foreach (var (id, entry) in _recent)
             {
                 if (entry.Until <= now)
@@ -44,7 +49,7 @@ public sealed class ParticipantSessions(NpgsqlDataSource dataSource)
                 }
             }
         }
-        _recent[participantId] = (stamp, Environment.TickCount64 + (long)Reuse.TotalMilliseconds);
+        _recent[participantId] = (stamp, now + (long)Reuse.TotalMilliseconds);
         return stamp;
     }
 
