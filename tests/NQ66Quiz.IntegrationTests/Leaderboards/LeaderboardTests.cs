@@ -151,6 +151,32 @@ public sealed class LeaderboardTests(AppFixture app) : ContestTest(app)
     }
 
     [Fact]
+    public async Task The_close_writes_the_final_boards_of_the_round_and_of_each_unit_and_leaves_the_live_boards_as_they_are()
+    {
+        var (organizer, round, people) = await CrowdAsync(people: 8);
+        var dongAnh = await App.UnitIdAsync("Xã Đông Anh");
+        var hoanKiem = await App.UnitIdAsync("Phường Hoàn Kiếm");
+        // A member only Redis has: a close that rewrote the live boards from PostgreSQL would drop it.
+        await Redis.SortedSetAddAsync(Keys.Live(round.Id), LeaderboardScore.Member(999_999), 1e14);
+        var liveBefore = await RedisOrderAsync(Keys.Live(round.Id));
+        App.Clock.Advance(TimeSpan.FromHours(3));
+
+        Assert.Equal(1, await App.Service<RoundClose>().CloseDueAsync());
+
+        await using var connection = App.OpenConnection();
+        async Task<List<long>> SqlAsync(int? unit) => [.. await connection.QueryAsync<long>(
+            "SELECT participant_id FROM round_results WHERE round_id = @Id AND (@unit::integer IS NULL OR unit_id = @unit) ORDER BY rank",
+            new { round.Id, unit })];
+        Assert.Equal(await SqlAsync(null), await RedisOrderAsync(Keys.Final(round.Id)));
+        Assert.Equal(await SqlAsync(dongAnh), await RedisOrderAsync(Keys.FinalUnit(round.Id, dongAnh)));
+        Assert.Equal(await SqlAsync(hoanKiem), await RedisOrderAsync(Keys.FinalUnit(round.Id, hoanKiem)));
+        Assert.Equal(liveBefore, await RedisOrderAsync(Keys.Live(round.Id)));
+        Assert.Equal(new[] { dongAnh, hoanKiem }.Order(), (await Redis.SetMembersAsync(Keys.Units(round.Id))).Select(v => (int)v).Order());
+        organizer.Dispose();
+        people.ForEach(p => p.Dispose());
+    }
+
+    [Fact]
     public async Task After_publication_the_board_is_the_final_ranking_and_Redis_equals_round_results()
     {
         var (organizer, round, people) = await CrowdAsync();

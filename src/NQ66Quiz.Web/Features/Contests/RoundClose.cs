@@ -10,7 +10,7 @@ namespace NQ66Quiz.Web.Features.Contests;
 /// <summary>
 /// Closing a round: once its closing time (plus the grace) has passed, close every attempt still open, compute the
 /// prediction's actual value, rank everyone's best attempt and allocate the prizes. The job does this once; organizers
-/// may recompute until they publish. Redis final boards are rebuilt from the stored ranking after the commit.
+/// may recompute until they publish. Redis final boards (only those) are rebuilt from the stored ranking after the commit.
 /// </summary>
 public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, TimeProvider clock, LeaderboardWriter boards,
     LeaderboardRebuild rebuild, IOptions<ContestOptions> options, ILogger<RoundClose> logger)
@@ -117,7 +117,7 @@ public sealed class RoundClose(NpgsqlDataSource dataSource, ContestStore store, 
         }
         try
         {
-            await rebuild.RebuildRoundAsync(roundId, ct);
+            await rebuild.RebuildRoundAsync(roundId, finalOnly: true, ct);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

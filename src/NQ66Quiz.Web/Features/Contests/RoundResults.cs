@@ -29,7 +29,7 @@ public sealed record PublicResults(long RoundId, string ContestSlug, string Cont
     string PredictionQuestion, RoundStatistics Statistics, IReadOnlyList<PublicWinner> Winners);
 
 /// <summary>Organizers review the computed results and publish them; the public page reads only published rounds.</summary>
-public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store, TimeProvider clock)
+public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store, TimeProvider clock, Leaderboards.LeaderboardReader boards)
 {
     private sealed record ResultDbRow(
         int Rank, string? PrizeName, string FullName, DateOnly? DateOfBirth, string? Phone, string? NationalId, string UnitName, string ParticipantType,
@@ -78,6 +78,8 @@ public sealed class RoundResults(NpgsqlDataSource dataSource, ContestStore store
             UPDATE contest_rounds SET results_published_at = @now, updated_at = @now
             WHERE id = @roundId AND closed_at IS NOT NULL AND results_published_at IS NULL
             """, new { roundId, now = clock.GetUtcNow() }, cancellationToken: ct));
+        // The board turns final now, here at least; other nodes follow within a second.
+        boards.Forget(roundId);
         var round = await store.GetRoundAsync(roundId, ct);
         if (round is null)
         {

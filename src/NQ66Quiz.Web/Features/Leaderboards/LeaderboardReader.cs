@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Dapper;
 using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
@@ -15,6 +17,9 @@ public sealed record LeaderboardView(
 /// <summary>
 /// Reads a round's leaderboard from Redis: the live board while the round runs and until its results are published,
 /// then the final board (with prizes). Names are masked ("Nguyễn V. A.") and shown only with the person's consent.
+/// What every reader of a board sees alike (the round, the board's size and its top <see cref="MaxTop"/> with names)
+/// is read once a second per node and shared; only "me" (a rank and a score in Redis, a name in PostgreSQL) is read for
+/// each request. Publishing a round forgets its boards on the node that published; the others follow within the second.
 /// </summary>
 public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardKeys keys, ContestStore contests, NpgsqlDataSource dataSource)
 {
@@ -22,13 +27,81 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
     public const string Hidden = "Người dự thi (không công bố tên)";
     public const string Unavailable = "Bảng xếp hạng tạm thời chưa hiển thị được; bài thi và kết quả của bạn vẫn được lưu đầy đủ. Vui lòng xem lại sau ít phút.";
 
-    private sealed record PersonRow(long Id, string FullName, string UnitName, bool Publish);
+    /// <summary>How long a board's shared part is kept: a leaderboard a second old is still the leaderboard.</summary>
+    private static readonly long SharedFor = Stopwatch.Frequency;
 
-    private sealed record FinalRow(long ParticipantId, int Score, int DurationMs, string? PrizeName);
+    /// <summary>Round × unit pairs kept at most; past it the cache starts over (unit ids come from the query string).</summary>
+    private const int MaxShared = 2048;
+
+    private sealed record PersonRow(long Id, string FullName, string UnitName, bool Publish, int? Score, int? DurationMs, string? PrizeName);
+
+    private sealed record Ranked(long ParticipantId, long Rank, double Score);
+
+    private sealed record Shared(RoundView Round, bool Final, RedisKey Key, long Total, IReadOnlyList<(long ParticipantId, LeaderboardRow Row)> Top);
+
+    private readonly ConcurrentDictionary<(long RoundId, int? UnitId), (long Until, Task<Shared?> Value)> _shared = new();
 
     public async Task<LeaderboardView?> ReadAsync(long roundId, int top, int? unitId, long? me, CancellationToken ct = default)
     {
-        var round = await contests.GetRoundAsync(roundId, ct);
+        var shared = await SharedAsync(roundId, unitId).WaitAsync(ct);
+        if (shared is null)
+        {
+            return null;
+        }
+        var rows = shared.Top.Take(Math.Clamp(top, 1, MaxTop)).Select(t => t.Row with { IsMe = t.ParticipantId == me }).ToList();
+        LeaderboardRow? mine = null;
+        if (me is { } id)
+        {
+            if (!redis.IsConnected)
+            {
+                throw new LeaderboardUnavailableException("Redis is not connected");
+            }
+            var db = redis.GetDatabase();
+            // Both reads leave together: one round trip.
+            var rankTask = db.SortedSetRankAsync(shared.Key, LeaderboardScore.Member(id));
+            var scoreTask = db.SortedSetScoreAsync(shared.Key, LeaderboardScore.Member(id));
+            await Task.WhenAll(rankTask, scoreTask);
+            if (await rankTask is { } rank && await scoreTask is { } score)
+            {
+                var known = shared.Top.FirstOrDefault(t => t.ParticipantId == id);
+                mine = known.Row is { } row
+                    ? row with { Rank = (int)rank + 1, IsMe = true }
+                    : Row(new Ranked(id, rank, score), await PeopleAsync(roundId, [id], shared.Final, ct), shared.Final) with { IsMe = true };
+            }
+        }
+        return new LeaderboardView(roundId, shared.Round.Number, shared.Round.ContestSlug, shared.Round.ContestName, shared.Final ? "final" : "live",
+            unitId, shared.Total, rows, mine);
+    }
+
+    /// <summary>Forgets what this node keeps of a round's boards (its results were just published here).</summary>
+    public void Forget(long roundId)
+    {
+        foreach (var key in _shared.Keys.Where(k => k.RoundId == roundId))
+        {
+            _shared.TryRemove(key, out _);
+        }
+    }
+
+    private Task<Shared?> SharedAsync(long roundId, int? unitId)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_shared.TryGetValue((roundId, unitId), out var kept) && now < kept.Until && !kept.Value.IsFaulted && !kept.Value.IsCanceled)
+        {
+            return kept.Value;
+        }
+        if (_shared.Count >= MaxShared)
+        {
+            _shared.Clear();
+        }
+        // Shared by every request of the second: not cancelled by the one that happened to start it.
+        var fresh = ReadSharedAsync(roundId, unitId);
+        _shared[(roundId, unitId)] = (now + SharedFor, fresh);
+        return fresh;
+    }
+
+    private async Task<Shared?> ReadSharedAsync(long roundId, int? unitId)
+    {
+        var round = await contests.GetRoundAsync(roundId);
         if (round is null)
         {
             return null;
@@ -46,47 +119,42 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
             _ => keys.Live(roundId),
         };
         var db = redis.GetDatabase();
-        // All four reads leave together (one pipelined round trip instead of four in a row).
-        var topTask = db.SortedSetRangeByRankWithScoresAsync(key, 0, Math.Clamp(top, 1, MaxTop) - 1);
+        var topTask = db.SortedSetRangeByRankWithScoresAsync(key, 0, MaxTop - 1);
         var totalTask = db.SortedSetLengthAsync(key);
-        var rankTask = me is { } id ? db.SortedSetRankAsync(key, LeaderboardScore.Member(id)) : Task.FromResult<long?>(null);
-        var scoreTask = me is { } mine ? db.SortedSetScoreAsync(key, LeaderboardScore.Member(mine)) : Task.FromResult<double?>(null);
-        await Task.WhenAll(topTask, totalTask, rankTask, scoreTask);
-        var topEntries = await topTask;
-        var total = await totalTask;
-        var myRank = await rankTask;
-        var myScore = myRank is null ? null : await scoreTask;
+        await Task.WhenAll(topTask, totalTask);
+        var ranked = (await topTask).Select((e, i) => new Ranked(LeaderboardScore.ParticipantOf(e.Element!), i, e.Score)).ToList();
+        var people = await PeopleAsync(roundId, [.. ranked.Select(r => r.ParticipantId)], final, CancellationToken.None);
+        return new Shared(round, final, key, await totalTask, [.. ranked.Select(r => (r.ParticipantId, Row(r, people, final)))]);
+    }
 
-        var ids = topEntries.Select(e => LeaderboardScore.ParticipantOf(e.Element!)).Concat(myRank is null ? [] : [me!.Value]).Distinct().ToArray();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var people = (await connection.QueryAsync<PersonRow>(new CommandDefinition("""
-            SELECT p.id, p.full_name, u.name AS unit_name,
-                   EXISTS (SELECT 1 FROM participant_consents c WHERE c.participant_id = p.id AND c.purpose = 'publish_if_winner') AS publish
-            FROM participants p JOIN units u ON u.id = p.unit_id
-            WHERE p.id = ANY(@ids)
-            """, new { ids }, cancellationToken: ct))).ToDictionary(p => p.Id);
-        var finals = final
-            ? (await connection.QueryAsync<FinalRow>(new CommandDefinition(
-                "SELECT participant_id, score, duration_ms, prize_name FROM round_results WHERE round_id = @roundId AND participant_id = ANY(@ids)",
-                new { roundId, ids }, cancellationToken: ct))).ToDictionary(r => r.ParticipantId)
-            : [];
-
-        LeaderboardRow Row(long participantId, long rank, double score)
+    private async Task<Dictionary<long, PersonRow>> PeopleAsync(long roundId, long[] ids, bool final, CancellationToken ct)
+    {
+        if (ids.Length == 0)
         {
-            var person = people.GetValueOrDefault(participantId);
-            var name = person is { Publish: true } ? PersonName.Mask(person.FullName) : Hidden;
-            var unit = person is { Publish: true } ? person.UnitName : null;
-            if (final && finals.TryGetValue(participantId, out var f))
-            {
-                return new LeaderboardRow((int)rank + 1, name, unit, f.Score, f.DurationMs, f.PrizeName, participantId == me);
-            }
-            var (points, duration, _) = LeaderboardScore.Decode(score);
-            return new LeaderboardRow((int)rank + 1, name, unit, points, duration, null, participantId == me);
+            return [];
         }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<PersonRow>(new CommandDefinition("""
+            SELECT p.id, p.full_name, u.name AS unit_name,
+                   EXISTS (SELECT 1 FROM participant_consents c WHERE c.participant_id = p.id AND c.purpose = 'publish_if_winner') AS publish,
+                   rr.score, rr.duration_ms, rr.prize_name
+            FROM participants p JOIN units u ON u.id = p.unit_id
+            LEFT JOIN round_results rr ON @final AND rr.round_id = @roundId AND rr.participant_id = p.id
+            WHERE p.id = ANY(@ids)
+            """, new { ids, roundId, final }, cancellationToken: ct))).ToDictionary(p => p.Id);
+    }
 
-        var rows = topEntries.Select((e, i) => Row(LeaderboardScore.ParticipantOf(e.Element!), i, e.Score)).ToList();
-        return new LeaderboardView(roundId, round.Number, round.ContestSlug, round.ContestName, final ? "final" : "live", unitId, total, rows,
-            myRank is { } r ? Row(me!.Value, r, myScore!.Value) : null);
+    private static LeaderboardRow Row(Ranked ranked, Dictionary<long, PersonRow> people, bool final)
+    {
+        var person = people.GetValueOrDefault(ranked.ParticipantId);
+        var name = person is { Publish: true } ? PersonName.Mask(person.FullName) : Hidden;
+        var unit = person is { Publish: true } ? person.UnitName : null;
+        if (final && person is { Score: { } score, DurationMs: { } duration })
+        {
+            return new LeaderboardRow((int)ranked.Rank + 1, name, unit, score, duration, person.PrizeName, false);
+        }
+        var (points, durationMs, _) = LeaderboardScore.Decode(ranked.Score);
+        return new LeaderboardRow((int)ranked.Rank + 1, name, unit, points, durationMs, null, false);
     }
 }
 

@@ -30,17 +30,21 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
         var rounds = await source.RoundIdsAsync(ct);
         foreach (var roundId in rounds)
         {
-            var (l, f) = await RebuildRoundAsync(roundId, ct);
+            var (l, f) = await RebuildRoundAsync(roundId, ct: ct);
             live += l;
             final += f;
         }
         return new RebuildReport(rounds.Count, live, final, clock.ElapsedMilliseconds);
     }
 
-    public async Task<(int Live, int Final)> RebuildRoundAsync(long roundId, CancellationToken ct = default)
+    /// <param name="finalOnly">
+    /// Only the final boards (the round's and its units'): what a round close changes. The close leaves the live boards
+    /// as they are (the attempts it expires update them as they close), and rewriting them would double the work.
+    /// </param>
+    public async Task<(int Live, int Final)> RebuildRoundAsync(long roundId, bool finalOnly = false, CancellationToken ct = default)
     {
         var started = await source.DatabaseNowAsync(ct);
-        var best = await source.BestAsync(roundId, ct);
+        IReadOnlyList<BestEntry> best = finalOnly ? [] : await source.BestAsync(roundId, ct);
         var results = await source.FinalAsync(roundId, ct);
         var db = redis.GetDatabase();
         var build = Guid.NewGuid().ToString("N")[..12];
@@ -48,17 +52,23 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
         // Staging: name → (real key, entries). Units get a live board per unit and, once closed, a final one.
         var boards = new Dictionary<string, (RedisKey Real, List<SortedSetEntry> Entries)>(StringComparer.Ordinal)
         {
-            ["live"] = (keys.Live(roundId), [.. best.Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]),
             ["final"] = (keys.Final(roundId), [.. results.Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]),
         };
+        if (!finalOnly)
+        {
+            boards["live"] = (keys.Live(roundId), [.. best.Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
+        }
         var units = best.Select(e => e.UnitId).Concat(results.Select(r => r.UnitId)).Distinct().ToList();
         // One pass per list: grouping by unit, not one scan of every entry per unit (hundreds of units × a million entries).
         var liveByUnit = best.ToLookup(e => e.UnitId);
         var finalByUnit = results.ToLookup(r => r.UnitId);
         foreach (var unit in units)
         {
-            boards[$"live:u:{unit}"] = (keys.LiveUnit(roundId, unit),
-                [.. liveByUnit[unit].Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
+            if (!finalOnly)
+            {
+                boards[$"live:u:{unit}"] = (keys.LiveUnit(roundId, unit),
+                    [.. liveByUnit[unit].Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
+            }
             boards[$"final:u:{unit}"] = (keys.FinalUnit(roundId, unit),
                 [.. finalByUnit[unit].Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]);
         }
@@ -96,7 +106,7 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
         {
             Telemetry.RedisWriteBatch.Record(sent % PipelineWindow);
         }
-        if (units.Count > 0)
+        if (units.Count > 0 && !finalOnly)
         {
             await db.SetAddAsync(keys.Staging(roundId, build, "units"), [.. units.Select(u => (RedisValue)u)]);
             await db.KeyExpireAsync(keys.Staging(roundId, build, "units"), StagingLifetime);
@@ -107,7 +117,8 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
         var queued = new List<Task>();
         foreach (var stale in oldUnits.Except(units))
         {
-            queued.Add(swap.KeyDeleteAsync([keys.LiveUnit(roundId, stale), keys.FinalUnit(roundId, stale)]));
+            // A final-only rebuild keeps the live boards, and so every unit that has one.
+            queued.Add(finalOnly ? swap.KeyDeleteAsync(keys.FinalUnit(roundId, stale)) : swap.KeyDeleteAsync([keys.LiveUnit(roundId, stale), keys.FinalUnit(roundId, stale)]));
         }
         foreach (var (name, (real, entries)) in boards)
         {
@@ -121,7 +132,14 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
                 queued.Add(swap.KeyDeleteAsync(real));
             }
         }
-        if (units.Count > 0)
+        if (finalOnly)
+        {
+            if (units.Count > 0)
+            {
+                queued.Add(swap.SetAddAsync(keys.Units(roundId), [.. units.Select(u => (RedisValue)u)]));
+            }
+        }
+        else if (units.Count > 0)
         {
             queued.Add(swap.KeyRenameAsync(keys.Staging(roundId, build, "units"), keys.Units(roundId)));
             queued.Add(swap.KeyPersistAsync(keys.Units(roundId)));
@@ -137,7 +155,10 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
         await Task.WhenAll(queued);
 
         // Boards of rounds still open keep moving: catch up with what committed while this rebuild was reading.
-        await writer.RecordAsync(await source.ChangedSinceAsync(started - InFlight, roundId, ct));
+        if (!finalOnly)
+        {
+            await writer.RecordAsync(await source.ChangedSinceAsync(started - InFlight, roundId, ct));
+        }
         return (best.Count, results.Count);
     }
 }
