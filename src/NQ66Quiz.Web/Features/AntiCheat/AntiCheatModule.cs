@@ -8,7 +8,6 @@ public static class AntiCheatModule
 {
     public static IServiceCollection AddAntiCheat(this IServiceCollection services)
     {
-        services.AddSingleton<AttemptOrigins>();
         services.AddSingleton<CheatFlags>();
         return services;
     }

@@ -11,35 +11,36 @@ namespace NQ66Quiz.Web.Features.AntiCheat;
 /// of the address and a hash of a random device cookie. The cookie identifies a browser, not a person; it is set on the
 /// first attempt a browser starts and kept for a year.
 /// </summary>
-public sealed class AttemptOrigins(NpgsqlDataSource dataSource, TimeProvider clock)
+public static class AttemptOrigins
 {
     public const string DeviceCookie = "nq66_device";
 
-    public async Task RecordAsync(long attemptId, HttpContext http, CancellationToken ct = default)
+    /// <summary>Where a request comes from, as stored; <see cref="AttemptOrigin.NewDevice"/> is a device id not yet given to the browser.</summary>
+    public static AttemptOrigin Of(HttpContext http)
     {
-        var device = DeviceOf(http);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO attempt_origins (attempt_id, network, device, started_at) VALUES (@attemptId, @network::cidr, @device, @now)
-            ON CONFLICT (attempt_id) DO NOTHING
-            """, new { attemptId, network = NetworkOf(http.Connection.RemoteIpAddress), device = Hash(device), now = clock.GetUtcNow() },
-            cancellationToken: ct));
+        var known = http.Request.Cookies.TryGetValue(DeviceCookie, out var value) && value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
+        var device = known ? value! : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        return new AttemptOrigin(NetworkOf(http.Connection.RemoteIpAddress), Hash(device), known ? null : device);
     }
 
-    /// <summary>The browser's device id, set now when it has none (random, 128 bits).</summary>
-    private static string DeviceOf(HttpContext http)
+    /// <summary>Gives the browser its device id once an attempt was started with it (random, 128 bits, a year).</summary>
+    public static void Remember(HttpContext http, AttemptOrigin origin)
     {
-        if (http.Request.Cookies.TryGetValue(DeviceCookie, out var value) && value.Length == 32 && value.All(char.IsAsciiHexDigitLower))
+        if (origin.NewDevice is { } device)
         {
-            return value;
+            http.Response.Cookies.Append(DeviceCookie, device, new CookieOptions
+            {
+                HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
+            });
         }
-        value = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        http.Response.Cookies.Append(DeviceCookie, value, new CookieOptions
-        {
-            HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
-        });
-        return value;
     }
+
+    /// <summary>Stores the origin of a new attempt, in the transaction that creates it (one commit for both).</summary>
+    public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long attemptId, AttemptOrigin origin, DateTimeOffset now,
+        CancellationToken ct) => connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO attempt_origins (attempt_id, network, device, started_at) VALUES (@attemptId, @network::cidr, @device, @now)
+            ON CONFLICT (attempt_id) DO NOTHING
+            """, new { attemptId, network = origin.Network, device = origin.DeviceHash, now }, tx, cancellationToken: ct));
 
     /// <summary>What is stored of a device id: 16 hex digits of its SHA-256.</summary>
     public static string Hash(string device) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(device)))[..16];
@@ -64,3 +65,6 @@ public sealed class AttemptOrigins(NpgsqlDataSource dataSource, TimeProvider clo
         return $"{new IPAddress(bytes)}/{prefix}";
     }
 }
+
+/// <summary>Where an attempt is started from, as stored (network prefix, device hash), and the device id to give a browser that has none.</summary>
+public sealed record AttemptOrigin(string? Network, string DeviceHash, string? NewDevice);

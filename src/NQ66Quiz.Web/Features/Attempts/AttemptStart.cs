@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NQ66Quiz.Web.Features.AntiCheat;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Leaderboards;
 using NQ66Quiz.Web.Features.Participants;
@@ -33,7 +34,8 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
         public short[] OptionIds { get; init; } = [];
     }
 
-    public async Task<Outcome<StartedAttempt>> StartAsync(long participantId, long roundId, CancellationToken ct = default)
+    /// <param name="origin">Where the start came from (<see cref="AttemptOrigins"/>), stored with a new attempt in the same transaction.</param>
+    public async Task<Outcome<StartedAttempt>> StartAsync(long participantId, long roundId, AttemptOrigin? origin = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         var grace = options.Value.Grace;
@@ -100,7 +102,8 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
                 + "Lượt thi có kết quả tốt nhất được tính.");
         }
 
-        var paper = Blueprint.Draw(round.Blueprint, await bank.GetAsync(connection, tx, ct), Random.Shared);
+        var drawable = await bank.GetAsync(connection, tx, ct);
+        var paper = Blueprint.Draw(round.Blueprint, drawable.Questions, Random.Shared);
         if (paper is null)
         {
             return Outcome<StartedAttempt>.Conflict("Tuần thi chưa đủ câu hỏi để tạo đề; Ban tổ chức đã được báo, mời bạn quay lại sau.");
@@ -112,17 +115,24 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
             RETURNING id
             """, new { roundId, participantId, number = used + 1, now, deadline, count = paper.Count }, tx, cancellationToken: ct));
 
-        var versionIds = paper.Select(p => p.Question.VersionId).ToArray();
-        var optionIds = (await connection.QueryAsync<OptionIdsRow>(new CommandDefinition("""
-            SELECT v.id AS version_id, array_agg((o->>'id')::smallint ORDER BY (o->>'id')::smallint) AS option_ids
-            FROM question_versions v, jsonb_array_elements(v.options) AS o
-            WHERE v.id = ANY(@versionIds)
-            GROUP BY v.id
-            """, new { versionIds }, tx, cancellationToken: ct))).ToDictionary(r => r.VersionId, r => r.OptionIds);
+        // A version's option ids are read once per bank snapshot, not on every start.
+        var missing = paper.Select(p => p.Question.VersionId).Where(v => !drawable.OptionIds.ContainsKey(v)).ToArray();
+        if (missing.Length > 0)
+        {
+            foreach (var row in await connection.QueryAsync<OptionIdsRow>(new CommandDefinition("""
+                SELECT v.id AS version_id, array_agg((o->>'id')::smallint ORDER BY (o->>'id')::smallint) AS option_ids
+                FROM question_versions v, jsonb_array_elements(v.options) AS o
+                WHERE v.id = ANY(@missing)
+                GROUP BY v.id
+                """, new { missing }, tx, cancellationToken: ct)))
+            {
+                drawable.OptionIds[row.VersionId] = row.OptionIds;
+            }
+        }
         var rows = paper.Select((p, i) =>
         {
             // Each attempt shows the options in its own order; the order is stored, so a reload shows the same paper.
-            var order = optionIds[p.Question.VersionId].ToArray();
+            var order = drawable.OptionIds[p.Question.VersionId].ToArray();
             Random.Shared.Shuffle(order);
             return new { position = i + 1, versionId = p.Question.VersionId, order };
         });
@@ -136,6 +146,10 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
             UPDATE round_entries SET attempts_used = attempts_used + 1, updated_at = clock_timestamp()
             WHERE round_id = @roundId AND participant_id = @participantId
             """, new { roundId, participantId }, tx, cancellationToken: ct));
+        if (origin is not null)
+        {
+            await AttemptOrigins.RecordAsync(connection, tx, attemptId, origin, now, ct);
+        }
         await tx.CommitAsync(ct);
         await boards.RecordAsync(closedBest is null ? [] : [closedBest]);
         return new Outcome<StartedAttempt>.Ok(new StartedAttempt(attemptId, Resumed: false));

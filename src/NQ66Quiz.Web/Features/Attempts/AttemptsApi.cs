@@ -60,16 +60,17 @@ public static class AttemptsApi
     public sealed record AnswerChoices(int[]? Choices);
 
     public static async Task<Results<Created<AttemptPaper>, Ok<AttemptPaper>, ProblemHttpResult>> StartAsync(
-        long roundId, ClaimsPrincipal user, AttemptStart start, AttemptQueries queries, AntiCheat.AttemptOrigins origins, HttpContext http, CancellationToken ct)
+        long roundId, ClaimsPrincipal user, AttemptStart start, AttemptQueries queries, HttpContext http, CancellationToken ct)
     {
-        var outcome = await start.StartAsync(Me(user), roundId, ct);
+        var origin = AntiCheat.AttemptOrigins.Of(http);
+        var outcome = await start.StartAsync(Me(user), roundId, origin, ct);
         if (outcome is not Outcome<StartedAttempt>.Ok { Value: var started })
         {
             return Problem((Outcome<StartedAttempt>.Failed)outcome);
         }
         if (!started.Resumed)
         {
-            await origins.RecordAsync(started.AttemptId, http, CancellationToken.None);
+            AntiCheat.AttemptOrigins.Remember(http, origin);
         }
         var paper = (await queries.PaperAsync(Me(user), started.AttemptId, ct))!;
         return started.Resumed ? TypedResults.Ok(paper) : TypedResults.Created($"/api/attempts/{paper.Id}", paper);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using Npgsql;
 using NQ66Quiz.Web.Features.Contests;
@@ -12,11 +13,11 @@ namespace NQ66Quiz.Web.Features.Attempts;
 public sealed class BankSnapshot
 {
     private readonly Lock _gate = new();
-    private (Signature Key, IReadOnlyList<BankQuestion> Bank)? _current;
+    private (Signature Key, DrawableBank Bank)? _current;
 
     private sealed record Signature(long Drawable, long QuestionWrites, long VersionWrites, long MaxVersionId);
 
-    public async Task<IReadOnlyList<BankQuestion>> GetAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    public async Task<DrawableBank> GetAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
     {
         // xmin is the transaction that last wrote a row: any insert, edit, retirement or version switch changes the
         // sum, even where ids are reused (a test database reseeded between tests).
@@ -33,7 +34,7 @@ public sealed class BankSnapshot
                 return c.Bank;
             }
         }
-        var bank = await ContestStore.LoadBankAsync(connection, tx, ct);
+        var bank = new DrawableBank(await ContestStore.LoadBankAsync(connection, tx, ct), new());
         lock (_gate)
         {
             _current = (key, bank);
@@ -41,3 +42,9 @@ public sealed class BankSnapshot
         return bank;
     }
 }
+
+/// <summary>
+/// The questions a paper is drawn from, and the option ids of each version as starts read them (filled as versions are
+/// drawn; a new snapshot, made whenever the bank changes, starts empty).
+/// </summary>
+public sealed record DrawableBank(IReadOnlyList<BankQuestion> Questions, ConcurrentDictionary<long, short[]> OptionIds);

@@ -19,7 +19,8 @@ public sealed record LeaderboardView(
 /// then the final board (with prizes). Names are masked ("Nguyễn V. A.") and shown only with the person's consent.
 /// What every reader of a board sees alike (the round, the board's size and its top <see cref="MaxTop"/> with names)
 /// is read once a second per node and shared; only "me" (a rank and a score in Redis, a name in PostgreSQL) is read for
-/// each request. Publishing a round forgets its boards on the node that published; the others follow within the second.
+/// each request. Publishing a round, or erasing someone's personal data, forgets the boards on the node that did it; the
+/// others follow within the second.
 /// </summary>
 public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardKeys keys, ContestStore contests, NpgsqlDataSource dataSource)
 {
@@ -72,6 +73,9 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
         return new LeaderboardView(roundId, shared.Round.Number, shared.Round.ContestSlug, shared.Round.ContestName, shared.Final ? "final" : "live",
             unitId, shared.Total, rows, mine);
     }
+
+    /// <summary>Forgets what this node keeps of every board (someone's personal data was just erased here).</summary>
+    public void ForgetAll() => _shared.Clear();
 
     /// <summary>Forgets what this node keeps of a round's boards (its results were just published here).</summary>
     public void Forget(long roundId)

@@ -23,7 +23,7 @@ public sealed class PrivacyOptions
 /// certificates) is gone, and every session of the account ends (its session stamp changes).
 /// </summary>
 public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault vault, PrivacyTexts texts, TimeProvider clock, IOptions<PrivacyOptions> options,
-    Participants.ParticipantSessions sessions)
+    Participants.ParticipantSessions sessions, Leaderboards.LeaderboardReader boards)
 {
     /// <summary>What an erased participant is called wherever a name is shown (organizer lists, exports).</summary>
     public const string ErasedName = "Đã xoá dữ liệu cá nhân";
@@ -129,6 +129,8 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
         await EraseAsync(c, tx, [participantId], ct);
         await tx.CommitAsync(ct);
         sessions.Forget(participantId);
+        // The name leaves the boards this node shows now (other nodes re-read theirs within a second).
+        boards.ForgetAll();
         return null;
     }
 
@@ -172,6 +174,7 @@ public sealed class PersonalData(NpgsqlDataSource dataSource, NationalIdVault va
         {
             sessions.Forget(id);
         }
+        boards.ForgetAll();
         return ids.Length;
     }
 

@@ -13,8 +13,7 @@ namespace NQ66Quiz.Web.Pages.Contests;
 
 [EnableRateLimiting(RateLimits.AttemptStart)]
 [AllowAnonymous]
-public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlDataSource dataSource, TimeProvider clock,
-    Features.AntiCheat.AttemptOrigins origins) : PageModel
+public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlDataSource dataSource, TimeProvider clock) : PageModel
 {
     public ContestView Contest { get; private set; } = null!;
 
@@ -35,12 +34,13 @@ public sealed class ContestModel(ContestStore store, AttemptStart start, NpgsqlD
         {
             return Redirect($"/dang-nhap?ReturnUrl={Uri.EscapeDataString($"/cuoc-thi/{slug}")}");
         }
-        var outcome = await start.StartAsync(me, roundId, ct);
+        var origin = Features.AntiCheat.AttemptOrigins.Of(HttpContext);
+        var outcome = await start.StartAsync(me, roundId, origin, ct);
         if (outcome is Outcome<StartedAttempt>.Ok ok)
         {
             if (!ok.Value.Resumed)
             {
-                await origins.RecordAsync(ok.Value.AttemptId, HttpContext, CancellationToken.None);
+                Features.AntiCheat.AttemptOrigins.Remember(HttpContext, origin);
             }
             return Redirect($"/cuoc-thi/luot-thi/{ok.Value.AttemptId}");
         }
