@@ -34,8 +34,8 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
         public short[] OptionIds { get; init; } = [];
     }
 
-    /// <param name="origin">Where the start came from (<see cref="AttemptOrigins"/>), stored with a new attempt in the same transaction.</param>
-    public async Task<Outcome<StartedAttempt>> StartAsync(long participantId, long roundId, AttemptOrigin? origin = null, CancellationToken ct = default)
+    /// <param name="origin">Where the start came from (<see cref="AttemptOrigins.Of"/>), stored with a new attempt in its transaction.</param>
+    public async Task<Outcome<StartedAttempt>> StartAsync(long participantId, long roundId, AttemptOrigin origin, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         var grace = options.Value.Grace;
@@ -146,10 +146,7 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
             UPDATE round_entries SET attempts_used = attempts_used + 1, updated_at = clock_timestamp()
             WHERE round_id = @roundId AND participant_id = @participantId
             """, new { roundId, participantId }, tx, cancellationToken: ct));
-        if (origin is not null)
-        {
-            await AttemptOrigins.RecordAsync(connection, tx, attemptId, origin, now, ct);
-        }
+        await AttemptOrigins.RecordAsync(connection, tx, attemptId, origin, now, ct);
         await tx.CommitAsync(ct);
         await boards.RecordAsync(closedBest is null ? [] : [closedBest]);
         return new Outcome<StartedAttempt>.Ok(new StartedAttempt(attemptId, Resumed: false));

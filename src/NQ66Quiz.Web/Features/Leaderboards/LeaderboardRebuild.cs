@@ -118,7 +118,8 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
         foreach (var stale in oldUnits.Except(units))
         {
             // A final-only rebuild keeps the live boards, and so every unit that has one.
-            queued.Add(finalOnly ? swap.KeyDeleteAsync(keys.FinalUnit(roundId, stale)) : swap.KeyDeleteAsync([keys.LiveUnit(roundId, stale), keys.FinalUnit(roundId, stale)]));
+            RedisKey[] gone = finalOnly ? [keys.FinalUnit(roundId, stale)] : [keys.LiveUnit(roundId, stale), keys.FinalUnit(roundId, stale)];
+            queued.Add(swap.KeyDeleteAsync(gone));
         }
         foreach (var (name, (real, entries)) in boards)
         {
