@@ -37,7 +37,7 @@ public static class LiveRound
             Description = $"{players:N0} players join one live round over WebSockets ({PlayerHub}), the host ({HostHub}) runs {questions} questions of "
                 + $"{TimeLimitSeconds} s; answers {label} (over {Format.Duration(window)}). `answer-ack`: Answer → AnswerAck (durable in PostgreSQL), "
                 + "from the scheduled send; `close-to-last-board`: from the question's close (server deadline, or the host's QuestionClosed when earlier) "
-                + "to the Leaderboard message at the last player.",
+                + "to the Leaderboard message at the last player; `close-to-last-outcome` (diagnostic): the same to each player's own QuestionClosed.",
             Load = [new LoadSimulation.Once()],
             StepTimeout = TimeSpan.FromMinutes(15),
             Baselines = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -65,7 +65,7 @@ public static class LiveRound
                 await host.StartAsync(ct);
                 await host.InvokeAsync<JsonElement>("Watch", roundId, ct);
                 var before = app.Target.ServerPids.Sum(HubSwarm.RssKiB);
-                await swarm.ConnectAsync(players, ["QuestionOpened", "Leaderboard"], async (c, i) =>
+                await swarm.ConnectAsync(players, ["QuestionOpened", "Leaderboard", "QuestionClosed"], async (c, i) =>
                 {
                     c.On<JsonElement>("QuestionOpened", q =>
                     {
@@ -126,6 +126,17 @@ public static class LiveRound
                     else
                     {
                         ctx.Record("close-to-last-board", TimeSpan.FromSeconds(30), Reply.Fail($"{boardMissing} players did not get the leaderboard"), timedOut: true);
+                    }
+                    // Diagnostic beside it: each phone's own outcome (one message per player, sent after the room's board).
+                    var (outcome, outcomeMissing) = await swarm.WaitAllSeenAsync("QuestionClosed", asked, TimeSpan.FromSeconds(30), ctx.Cancellation);
+                    if (outcome is { } o)
+                    {
+                        var lastTicks = asked + (long)(o.TotalSeconds * Stopwatch.Frequency);
+                        ctx.Record("close-to-last-outcome", TimeSpan.FromSeconds(Math.Max(0.000001, (lastTicks - closeTicks) / (double)Stopwatch.Frequency)), Reply.Success());
+                    }
+                    else
+                    {
+                        ctx.Record("close-to-last-outcome", TimeSpan.FromSeconds(30), Reply.Fail($"{outcomeMissing} players did not get their outcome"), timedOut: true);
                     }
                 }
                 await host!.InvokeAsync<JsonElement>("End", roundId, ctx.Cancellation);

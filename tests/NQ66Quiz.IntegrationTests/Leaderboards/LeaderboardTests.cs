@@ -123,6 +123,29 @@ public sealed class LeaderboardTests(AppFixture app) : ContestTest(app)
     }
 
     [Fact]
+    public async Task Someone_below_the_shared_top_gets_their_rank_with_their_own_masked_name_and_unit()
+    {
+        var (organizer, round, people) = await CrowdAsync(people: 2);
+        var me = people[0];
+        var myId = (await me.GetFromJsonAsync<NQ66Quiz.Web.Features.Participants.ParticipantProfile>("/api/me"))!.Id;
+        var sqlOrder = await App.Service<LeaderboardSource>().LiveOrderAsync(round.Id, null);
+        // 120 entries ahead of everyone (ids of nobody: shown unnamed), so "me" is outside the shared top 100 and its
+        // name comes from PostgreSQL, asked beside the rank.
+        var ahead = LeaderboardReader.MaxTop + 20;
+        await Redis.SortedSetAddAsync(Keys.Live(round.Id), [.. Enumerable.Range(1, ahead)
+            .Select(i => new SortedSetEntry(LeaderboardScore.Member(9_000_000_000 + i), LeaderboardScore.Live(60, 1000, 1)))]);
+
+        var board = await me.GetFromJsonAsync<LeaderboardView>($"/api/rounds/{round.Id}/leaderboard?top=3");
+
+        Assert.Equal(ahead + 2L, board!.Total);
+        Assert.All(board.Top, r => Assert.Equal(LeaderboardReader.Hidden, r.Name));
+        Assert.Equal((ahead + sqlOrder.ToList().IndexOf(myId) + 1, "Nguyễn V. A.", "Phường Hoàn Kiếm", true),
+            (board.Me!.Rank, board.Me.Name, board.Me.UnitName, board.Me.IsMe));
+        organizer.Dispose();
+        people.ForEach(p => p.Dispose());
+    }
+
+    [Fact]
     public async Task The_API_gives_the_top_and_my_rank_with_masked_names_overall_and_per_unit()
     {
         var (organizer, round, people) = await CrowdAsync(people: 10);

@@ -58,16 +58,19 @@ public sealed class LeaderboardReader(IConnectionMultiplexer redis, LeaderboardK
                 throw new LeaderboardUnavailableException("Redis is not connected");
             }
             var db = redis.GetDatabase();
-            // Both reads leave together: one round trip.
+            // Rank and score leave together (one Redis round trip); someone outside the shared top also needs their name
+            // from PostgreSQL, asked at the same time rather than after.
+            var known = shared.Top.FirstOrDefault(t => t.ParticipantId == id);
+            var peopleTask = known.Row is null ? PeopleAsync(roundId, [id], shared.Final, ct) : null;
             var rankTask = db.SortedSetRankAsync(shared.Key, LeaderboardScore.Member(id));
             var scoreTask = db.SortedSetScoreAsync(shared.Key, LeaderboardScore.Member(id));
-            await Task.WhenAll(rankTask, scoreTask);
+            // All three awaited, whatever fails (a Redis failure is the one reported).
+            await Task.WhenAll(rankTask, scoreTask, peopleTask ?? Task.CompletedTask);
             if (await rankTask is { } rank && await scoreTask is { } score)
             {
-                var known = shared.Top.FirstOrDefault(t => t.ParticipantId == id);
                 mine = known.Row is { } row
                     ? row with { Rank = (int)rank + 1, IsMe = true }
-                    : Row(new Ranked(id, rank, score), await PeopleAsync(roundId, [id], shared.Final, ct), shared.Final) with { IsMe = true };
+                    : Row(new Ranked(id, rank, score), await peopleTask!, shared.Final) with { IsMe = true };
             }
         }
         return new LeaderboardView(roundId, shared.Round.Number, shared.Round.ContestSlug, shared.Round.ContestName, shared.Final ? "final" : "live",

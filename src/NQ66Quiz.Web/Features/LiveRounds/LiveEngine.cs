@@ -657,12 +657,22 @@ public sealed class LiveEngine
         }
         batch.Execute();
         await Task.WhenAll(writes);
-        await db.PublishAsync(_state.Events, $"closed {r} {n}");
-        await _hosts.Clients.Group(HostsGroup(r)).QuestionClosed(result);
-        if (def.LeaderboardEachQuestion)
+        // The room's board first, as one message to the group; then every node sends its phones their own outcomes
+        // (one message each), so the last phone's board does not wait behind the whole room's outcomes. A board that
+        // cannot be sent does not hold the outcomes back: a phone that missed it gets it with the state on rejoin.
+        try
         {
-            await _players.Clients.Group(PlayersGroup(r)).Leaderboard(board);
+            await _hosts.Clients.Group(HostsGroup(r)).QuestionClosed(result);
+            if (def.LeaderboardEachQuestion)
+            {
+                await _players.Clients.Group(PlayersGroup(r)).Leaderboard(board);
+            }
         }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "The board of question {Number} of live round {Round} could not be sent to the room", n, r);
+        }
+        await db.PublishAsync(_state.Events, $"closed {r} {n}");
     }
 
     private async Task<(Dictionary<long, (string Nickname, int? UnitId, string? UnitName)> Players, Dictionary<long, LiveTotals> Totals)> PlayersAsync(long r)

@@ -22,6 +22,9 @@
   const serverNow = () => Date.now() + offset;
   const tokenKey = (pin) => `nq66-live-${pin}`;
   const fmt = (n) => Number(n).toLocaleString("vi-VN");
+  // The leaderboard after a question: kept in its own slot under the outcome, whichever of the two arrives first
+  // (the board is one message to the whole room, the outcome one per phone).
+  const boardSlot = el("div", "live-board-slot");
 
   function status(text) { $("connection").textContent = text; }
 
@@ -96,18 +99,22 @@
     }
     box.append(el("p", null, `Tổng: ${fmt(o.points)} điểm`));
     if (o.rank) box.append(el("p", "live-rank", `Hạng ${o.rank}/${o.playerCount}`));
-    view.replaceChildren(box);
+    if (Number(boardSlot.dataset.question) !== o.question) boardSlot.replaceChildren();
+    view.replaceChildren(box, boardSlot);
   }
 
   function showBoard(b) {
+    if (current && current.number > b.afterQuestion) return; // a late board of a question already behind us
     const list = el("ol", "live-board");
     b.top.forEach((e) => list.append(el("li", null, `${e.rank}. ${e.nickname}${e.unitName ? ` (${e.unitName})` : ""} — ${fmt(e.points)}`)));
-    view.append(el("h3", null, "Bảng xếp hạng"), list);
+    boardSlot.replaceChildren(el("h3", null, "Bảng xếp hạng"), list);
     if (b.units.length) {
       const units = el("ol", "live-board");
       b.units.forEach((u) => units.append(el("li", null, `${u.rank}. ${u.unitName} — ${fmt(u.points)} (${u.playerCount} người)`)));
-      view.append(el("h3", null, "Đơn vị"), units);
+      boardSlot.append(el("h3", null, "Đơn vị"), units);
     }
+    boardSlot.dataset.question = String(b.afterQuestion);
+    if (!view.contains(boardSlot)) view.append(boardSlot);
   }
 
   function showFinal(f, podium) {
