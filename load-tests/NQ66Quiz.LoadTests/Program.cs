@@ -36,8 +36,8 @@ internal static class LoadTestsProgram
 
     private static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        // The GC mode is the one setting of the app's (and the bare hub's) process that comes from the caller's shell:
-        // the report's command says so when it was set, so a rerun is like for like.
+        // The app and the bare hub inherit the caller's environment, and DOTNET_gcServer changes what both measure:
+        // the report's command names it when it was set, so a rerun is like for like.
         var gc = Environment.GetEnvironmentVariable("DOTNET_gcServer") is { Length: > 0 } g ? $"DOTNET_gcServer={g} " : "";
         var options = Cli.Parse(args, gc + "load-tests/run " + string.Join(' ', args));
         var report = await Runner.RunAsync(options, Console.Out, ct);

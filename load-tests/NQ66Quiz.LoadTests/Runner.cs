@@ -181,6 +181,11 @@ public static class Runner
                     await s.Clean();
                 }
                 var window = outcome.Window;
+                if (outcome.Stats.DispatchLag() is { } lag)
+                {
+                    s.Facts["dispatch_lag_p50_ms"] = lag.P50Ms;
+                    s.Facts["dispatch_lag_p99_ms"] = lag.P99Ms;
+                }
                 reports.Add(new ScenarioReport(s.Name, s.Description, [.. s.Load.Select(l => l.ToString())], s.WarmUp.TotalSeconds, window.TotalSeconds,
                     outcome.OfferedRate, window.TotalSeconds > 0 ? outcome.Stats.Completed / window.TotalSeconds : 0,
                     outcome.Stats.Started, outcome.Stats.Completed, outcome.Stats.IterationsFailed, outcome.PeakCopies,

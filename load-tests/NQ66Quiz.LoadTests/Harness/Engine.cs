@@ -7,9 +7,11 @@ namespace NQ66Quiz.LoadTests.Harness;
 /// start (open model), each later step's from the end of the one before, so time spent queued in the generator is
 /// charged to the server's figure and not hidden (coordinated omission).
 /// </summary>
-public sealed class IterationContext(ScenarioStats stats, long scheduledTicks, int copy, long number, TimeSpan stepTimeout, CancellationToken ct)
+public sealed class IterationContext(ScenarioStats stats, long scheduledTicks, int copy, long number, TimeSpan stepTimeout, CancellationToken ct,
+    bool scheduled = false)
 {
     private long _intendedTicks = scheduledTicks;
+    private bool _first = scheduled;
 
     public int Copy { get; } = copy;
     public long Number { get; } = number;
@@ -22,6 +24,14 @@ public sealed class IterationContext(ScenarioStats stats, long scheduledTicks, i
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         timeout.CancelAfter(stepTimeout);
         var started = Stopwatch.GetTimestamp();
+        if (_first)
+        {
+            _first = false;
+            if (stats.Recording)
+            {
+                stats.RecordDispatchLag(Stopwatch.GetElapsedTime(_intendedTicks, started));
+            }
+        }
         Reply reply;
         var timedOut = false;
         try
@@ -155,51 +165,14 @@ public static class Engine
                     }
                     closedCopies.Clear();
                     var target = sim is LoadSimulation.InjectPerSec inj ? inj.Rate : ((LoadSimulation.RampPerSec)sim).Rate;
+                    // The schedule runs on a thread of its own, not behind the thread pool's queue (which the iterations'
+                    // own continuations fill under load), so each iteration leaves close to its instant.
                     var fromRate = rate;
-                    var gate = new SemaphoreSlim(scenario.MaxInFlight);
-                    var startTicks = Stopwatch.GetTimestamp();
-                    double due = 0;
-                    long n = 0;
-                    while (!stop.IsCancellationRequested)
-                    {
-                        var t = Stopwatch.GetElapsedTime(startTicks);
-                        if (t >= sim.During)
-                        {
-                            break;
-                        }
-                        var r = sim is LoadSimulation.RampPerSec ? fromRate + (target - fromRate) * (t / sim.During) : target;
-                        rate = r;
-                        // Iterations due by now are all scheduled, each at its own exact instant.
-                        while (due <= t.TotalSeconds && n < MaxIterations)
-                        {
-                            var scheduledAt = startTicks + (long)(due * Stopwatch.Frequency);
-                            var number = n++;
-                            if (!warm)
-                            {
-                                scheduledMeasured++;
-                            }
-                            Interlocked.Increment(ref stats.Scheduled);
-                            inFlight.Add(Task.Run(async () =>
-                            {
-                                await gate.WaitAsync(stop.Token);
-                                try
-                                {
-                                    await RunIterationAsync(scenario, stats, scheduledAt, (int)(number % int.MaxValue), number, stop.Token);
-                                }
-                                finally
-                                {
-                                    gate.Release();
-                                }
-                            }, CancellationToken.None));
-                            due += 1.0 / Math.Max(r, 0.001);
-                        }
-                        peak = Math.Max(peak, scenario.MaxInFlight - gate.CurrentCount);
-                        if (inFlight.Count > 4096)
-                        {
-                            inFlight.RemoveAll(x => x.IsCompleted);
-                        }
-                        await Delay(TimeSpan.FromMilliseconds(1), stop.Token);
-                    }
+                    var phase = await Task.Factory.StartNew(() => Schedule(scenario, stats, sim, fromRate, target, warm, inFlight, stop.Token),
+                        CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    scheduledMeasured += phase.Measured;
+                    rate = phase.Rate;
+                    peak = Math.Max(peak, phase.Peak);
                     break;
                 }
             }
@@ -236,7 +209,67 @@ public static class Engine
         }
     }
 
-    private static async Task RunIterationAsync(Scenario scenario, ScenarioStats stats, long scheduledTicks, int copy, long number, CancellationToken ct)
+    /// <summary>
+    /// One open-model phase: every iteration due by now is started at its own instant, on this (dedicated) thread up to
+    /// its first wait; then a 1 ms sleep. Returns the iterations scheduled outside the warm-up, the last rate and the
+    /// most iterations in flight.
+    /// </summary>
+    private static (long Measured, double Rate, int Peak) Schedule(Scenario scenario, ScenarioStats stats, LoadSimulation sim, double fromRate, double target,
+        bool warm, List<Task> inFlight, CancellationToken stop)
+    {
+        var gate = new SemaphoreSlim(scenario.MaxInFlight);
+        var startTicks = Stopwatch.GetTimestamp();
+        double due = 0;
+        long n = 0;
+        long measured = 0;
+        var rate = fromRate;
+        var peak = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var t = Stopwatch.GetElapsedTime(startTicks);
+            if (t >= sim.During)
+            {
+                break;
+            }
+            rate = sim is LoadSimulation.RampPerSec ? fromRate + (target - fromRate) * (t / sim.During) : target;
+            while (due <= t.TotalSeconds && n < MaxIterations)
+            {
+                var scheduledAt = startTicks + (long)(due * Stopwatch.Frequency);
+                var number = n++;
+                if (!warm)
+                {
+                    measured++;
+                }
+                Interlocked.Increment(ref stats.Scheduled);
+                // Started here, not queued to the thread pool; what lag remains is reported (dispatch_lag_*) and charged.
+                inFlight.Add(ScheduledAsync(scenario, stats, gate, scheduledAt, number, stop));
+                due += 1.0 / Math.Max(rate, 0.001);
+            }
+            peak = Math.Max(peak, scenario.MaxInFlight - gate.CurrentCount);
+            if (inFlight.Count > 4096)
+            {
+                inFlight.RemoveAll(x => x.IsCompleted);
+            }
+            Thread.Sleep(1);
+        }
+        return (measured, rate, peak);
+    }
+
+    private static async Task ScheduledAsync(Scenario scenario, ScenarioStats stats, SemaphoreSlim gate, long scheduledAt, long number, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            await RunIterationAsync(scenario, stats, scheduledAt, (int)(number % int.MaxValue), number, ct, scheduled: true);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task RunIterationAsync(Scenario scenario, ScenarioStats stats, long scheduledTicks, int copy, long number, CancellationToken ct,
+        bool scheduled = false)
     {
         // Iterations started during the warm-up are not counted, like their steps.
         var counted = stats.Recording;
@@ -244,7 +277,7 @@ public static class Engine
         {
             Interlocked.Increment(ref stats.Started);
         }
-        var context = new IterationContext(stats, scheduledTicks, copy, number, scenario.StepTimeout, ct);
+        var context = new IterationContext(stats, scheduledTicks, copy, number, scenario.StepTimeout, ct, scheduled);
         try
         {
             await scenario.Run(context);

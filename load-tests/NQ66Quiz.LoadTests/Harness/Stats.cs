@@ -83,6 +83,10 @@ public sealed class ScenarioStats
     private readonly ConcurrentDictionary<string, StepStats> _steps = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
 
+    private const long HighestLag = 300_000_000;
+    private readonly Lock _lagGate = new();
+    private readonly LongHistogram _dispatchLag = new(HighestLag, 3);
+
     public volatile bool Recording;
     public long Scheduled;
     public long Started;
@@ -98,6 +102,30 @@ public sealed class ScenarioStats
     public IEnumerable<StepStats> Steps => _order.Distinct(StringComparer.Ordinal).Select(n => _steps[n]);
 
     public long TotalOk => _steps.Values.Sum(s => s.Ok);
+
+    /// <summary>
+    /// How late the generator sent each iteration's first request after its scheduled instant (open model). It is part
+    /// of the first step's corrected latency, as it must be; reported beside it so a reader can tell the generator's
+    /// share from the server's.
+    /// </summary>
+    public void RecordDispatchLag(TimeSpan lag)
+    {
+        var v = Math.Clamp((long)lag.TotalMicroseconds, 1, HighestLag);
+        lock (_lagGate)
+        {
+            _dispatchLag.RecordValue(v);
+        }
+    }
+
+    /// <summary>p50 and p99 of <see cref="RecordDispatchLag"/> in ms; null when nothing was recorded.</summary>
+    public (double P50Ms, double P99Ms)? DispatchLag()
+    {
+        lock (_lagGate)
+        {
+            return _dispatchLag.TotalCount == 0 ? null
+                : (_dispatchLag.GetValueAtPercentile(50) / 1000.0, _dispatchLag.GetValueAtPercentile(99) / 1000.0);
+        }
+    }
 
     public long TotalFailed => _steps.Values.Sum(s => s.Failed + s.TimedOut);
 }

@@ -61,7 +61,7 @@ public sealed class LiveBrowserTests(AppFixture app, BrowserFixture browser) : L
             await Assertions.Expect(a.Locator(".live-rank")).ToHaveTextAsync("Hạng 1/2");
             // The room's board is sent before each phone's own outcome: both stay on the phone, the board under the outcome.
             await Assertions.Expect(b.Locator(".live-board-slot .live-board").First).ToContainTextAsync("1. Lan — 1.000");
-            await Assertions.Expect(b.Locator(".live-verdict")).ToHaveTextAsync("Chưa đúng.");
+            await Assertions.Expect(a.Locator(".live-board-slot .live-board").First).ToContainTextAsync("2. Minh — 0");
             await Assertions.Expect(projector.Locator(".live-board").First).ToContainTextAsync("1. Lan — 1.000");
             await Assertions.Expect(projector.Locator(".live-distribution li.correct")).ToContainTextAsync("1 ✓");
             await a.ScreenshotAsync(new() { Path = Shot("phone-outcome"), FullPage = true });

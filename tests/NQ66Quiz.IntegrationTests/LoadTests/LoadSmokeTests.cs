@@ -66,6 +66,11 @@ public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
         var s = report.Scenarios.Single();
         Assert.InRange(s.OfferedRate, 3, 5);
         Assert.All(s.Steps, st => Assert.True(st.P99 >= st.NaiveP50, st.Name));
+        // The generator's own lateness is reported, and it is inside the first step's figure (which counts from the
+        // scheduled instant), never beside it: the first step can be no quicker than its own dispatch.
+        var start = s.Steps.Single(st => st.Name == "start");
+        Assert.InRange(s.Facts["dispatch_lag_p50_ms"], 0, s.Facts["dispatch_lag_p99_ms"]);
+        Assert.True(start.P50 / 1000.0 >= s.Facts["dispatch_lag_p50_ms"], $"start p50 {start.P50} µs, dispatch lag p50 {s.Facts["dispatch_lag_p50_ms"]} ms");
     }
 
     [Fact]
