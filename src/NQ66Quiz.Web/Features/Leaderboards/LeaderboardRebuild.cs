@@ -49,28 +49,30 @@ public sealed class LeaderboardRebuild(IConnectionMultiplexer redis, Leaderboard
         var db = redis.GetDatabase();
         var build = Guid.NewGuid().ToString("N")[..12];
 
-        // Staging: name → (real key, entries). Units get a live board per unit and, once closed, a final one.
-        var boards = new Dictionary<string, (RedisKey Real, List<SortedSetEntry> Entries)>(StringComparer.Ordinal)
+        // Staging: name → (real key, entries). Units get a live board per unit and, once closed, a final one. A unit's
+        // board holds the same members with the same scores as the round's, so it shares the round's entries (one member
+        // string per person, not one per board: a million fewer long-lived objects for the GC to carry).
+        var finalEntries = results.Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank)).ToArray();
+        var liveEntries = best.Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore)).ToArray();
+        var boards = new Dictionary<string, (RedisKey Real, IReadOnlyCollection<SortedSetEntry> Entries)>(StringComparer.Ordinal)
         {
-            ["final"] = (keys.Final(roundId), [.. results.Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]),
+            ["final"] = (keys.Final(roundId), finalEntries),
         };
         if (!finalOnly)
         {
-            boards["live"] = (keys.Live(roundId), [.. best.Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
+            boards["live"] = (keys.Live(roundId), liveEntries);
         }
         var units = best.Select(e => e.UnitId).Concat(results.Select(r => r.UnitId)).Distinct().ToList();
         // One pass per list: grouping by unit, not one scan of every entry per unit (hundreds of units × a million entries).
-        var liveByUnit = best.ToLookup(e => e.UnitId);
-        var finalByUnit = results.ToLookup(r => r.UnitId);
+        var liveByUnit = best.Select((e, i) => (e.UnitId, Entry: liveEntries[i])).ToLookup(x => x.UnitId, x => x.Entry);
+        var finalByUnit = results.Select((r, i) => (r.UnitId, Entry: finalEntries[i])).ToLookup(x => x.UnitId, x => x.Entry);
         foreach (var unit in units)
         {
             if (!finalOnly)
             {
-                boards[$"live:u:{unit}"] = (keys.LiveUnit(roundId, unit),
-                    [.. liveByUnit[unit].Select(e => new SortedSetEntry(LeaderboardScore.Member(e.ParticipantId), e.LiveScore))]);
+                boards[$"live:u:{unit}"] = (keys.LiveUnit(roundId, unit), [.. liveByUnit[unit]]);
             }
-            boards[$"final:u:{unit}"] = (keys.FinalUnit(roundId, unit),
-                [.. finalByUnit[unit].Select(r => new SortedSetEntry(LeaderboardScore.Member(r.ParticipantId), r.Rank))]);
+            boards[$"final:u:{unit}"] = (keys.FinalUnit(roundId, unit), [.. finalByUnit[unit]]);
         }
         // Pipelined: the chunks go out back to back, with at most a window of them unanswered at a time, instead of one
         // round trip per thousand members. The window counts chunks, not boards: a round's live board of a million
