@@ -7,11 +7,9 @@ namespace NQ66Quiz.LoadTests.Harness;
 /// start (open model), each later step's from the end of the one before, so time spent queued in the generator is
 /// charged to the server's figure and not hidden (coordinated omission).
 /// </summary>
-public sealed class IterationContext(ScenarioStats stats, long scheduledTicks, int copy, long number, TimeSpan stepTimeout, CancellationToken ct,
-    bool scheduled = false)
+public sealed class IterationContext(ScenarioStats stats, long scheduledTicks, int copy, long number, TimeSpan stepTimeout, CancellationToken ct)
 {
     private long _intendedTicks = scheduledTicks;
-    private bool _first = scheduled;
 
     public int Copy { get; } = copy;
     public long Number { get; } = number;
@@ -24,14 +22,6 @@ public sealed class IterationContext(ScenarioStats stats, long scheduledTicks, i
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         timeout.CancelAfter(stepTimeout);
         var started = Stopwatch.GetTimestamp();
-        if (_first)
-        {
-            _first = false;
-            if (stats.Recording)
-            {
-                stats.RecordDispatchLag(Stopwatch.GetElapsedTime(_intendedTicks, started));
-            }
-        }
         Reply reply;
         var timedOut = false;
         try
@@ -258,9 +248,13 @@ public static class Engine
     private static async Task ScheduledAsync(Scenario scenario, ScenarioStats stats, SemaphoreSlim gate, long scheduledAt, long number, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
+        if (stats.Recording)
+        {
+            stats.RecordDispatchLag(Stopwatch.GetElapsedTime(scheduledAt));
+        }
         try
         {
-            await RunIterationAsync(scenario, stats, scheduledAt, (int)(number % int.MaxValue), number, ct, scheduled: true);
+            await RunIterationAsync(scenario, stats, scheduledAt, (int)(number % int.MaxValue), number, ct);
         }
         finally
         {
@@ -268,8 +262,7 @@ public static class Engine
         }
     }
 
-    private static async Task RunIterationAsync(Scenario scenario, ScenarioStats stats, long scheduledTicks, int copy, long number, CancellationToken ct,
-        bool scheduled = false)
+    private static async Task RunIterationAsync(Scenario scenario, ScenarioStats stats, long scheduledTicks, int copy, long number, CancellationToken ct)
     {
         // Iterations started during the warm-up are not counted, like their steps.
         var counted = stats.Recording;
@@ -277,7 +270,7 @@ public static class Engine
         {
             Interlocked.Increment(ref stats.Started);
         }
-        var context = new IterationContext(stats, scheduledTicks, copy, number, scenario.StepTimeout, ct, scheduled);
+        var context = new IterationContext(stats, scheduledTicks, copy, number, scenario.StepTimeout, ct);
         try
         {
             await scenario.Run(context);

@@ -104,9 +104,9 @@ public sealed class ScenarioStats
     public long TotalOk => _steps.Values.Sum(s => s.Ok);
 
     /// <summary>
-    /// How late the generator sent each iteration's first request after its scheduled instant (open model). It is part
-    /// of the first step's corrected latency, as it must be; reported beside it so a reader can tell the generator's
-    /// share from the server's.
+    /// How late the generator started each iteration after its scheduled instant (open model), the in-flight cap's wait
+    /// included. It is part of the first step's corrected latency, as it must be; reported beside it so a reader can tell
+    /// the generator's share from the server's.
     /// </summary>
     public void RecordDispatchLag(TimeSpan lag)
     {

@@ -116,28 +116,24 @@ public static class LiveRound
                         }
                         acked.Add((i, question));
                     }, TimeSpan.FromSeconds(30), ctx.Cancellation);
-                    var (board, boardMissing) = await swarm.WaitAllSeenAsync("Leaderboard", asked, TimeSpan.FromSeconds(TimeLimitSeconds + 30), ctx.Cancellation);
                     var closeTicks = closedAt.TryGetValue(question, out var h) ? Math.Min(h, closesAtTicks) : closesAtTicks;
-                    if (board is { } b)
+                    // From the close to the moment the last player had the message.
+                    async Task LastSeenAsync(string broadcast, string step, TimeSpan timeout, string missing)
                     {
-                        var lastTicks = asked + (long)(b.TotalSeconds * Stopwatch.Frequency);
-                        ctx.Record("close-to-last-board", TimeSpan.FromSeconds(Math.Max(0.000001, (lastTicks - closeTicks) / (double)Stopwatch.Frequency)), Reply.Success());
+                        var (last, missingCount) = await swarm.WaitAllSeenAsync(broadcast, asked, timeout, ctx.Cancellation);
+                        if (last is { } l)
+                        {
+                            var lastTicks = asked + (long)(l.TotalSeconds * Stopwatch.Frequency);
+                            ctx.Record(step, TimeSpan.FromSeconds(Math.Max(0.000001, (lastTicks - closeTicks) / (double)Stopwatch.Frequency)), Reply.Success());
+                        }
+                        else
+                        {
+                            ctx.Record(step, TimeSpan.FromSeconds(30), Reply.Fail($"{missingCount} players did not get {missing}"), timedOut: true);
+                        }
                     }
-                    else
-                    {
-                        ctx.Record("close-to-last-board", TimeSpan.FromSeconds(30), Reply.Fail($"{boardMissing} players did not get the leaderboard"), timedOut: true);
-                    }
+                    await LastSeenAsync("Leaderboard", "close-to-last-board", TimeSpan.FromSeconds(TimeLimitSeconds + 30), "the leaderboard");
                     // Diagnostic beside it: each phone's own outcome (one message per player, sent after the room's board).
-                    var (outcome, outcomeMissing) = await swarm.WaitAllSeenAsync("QuestionClosed", asked, TimeSpan.FromSeconds(30), ctx.Cancellation);
-                    if (outcome is { } o)
-                    {
-                        var lastTicks = asked + (long)(o.TotalSeconds * Stopwatch.Frequency);
-                        ctx.Record("close-to-last-outcome", TimeSpan.FromSeconds(Math.Max(0.000001, (lastTicks - closeTicks) / (double)Stopwatch.Frequency)), Reply.Success());
-                    }
-                    else
-                    {
-                        ctx.Record("close-to-last-outcome", TimeSpan.FromSeconds(30), Reply.Fail($"{outcomeMissing} players did not get their outcome"), timedOut: true);
-                    }
+                    await LastSeenAsync("QuestionClosed", "close-to-last-outcome", TimeSpan.FromSeconds(30), "their outcome");
                 }
                 await host!.InvokeAsync<JsonElement>("End", roundId, ctx.Cancellation);
             },
