@@ -158,10 +158,12 @@ public static class Runner
                 await s.Init!(ct);
             }
             var wireBefore = (wire.BytesOut, wire.BytesIn, wire.ConnectionsOpened, wire.Reconnects);
-            var before = await metrics.ScrapeAsync(ct);
+            // The server's figures cover the measured window, as the generator's do: scraped when the warm-up ends.
+            Task<Prometheus.Sample?>? before = null;
             // The machine's load average beside every figure: on a shared box absolute times follow it, ratios less so.
             var loadBefore = LoadAverage();
-            var outcomes = await Task.WhenAll(group.Select(s => Engine.RunAsync(s, o.Quiet ? TextWriter.Null : output, ct)));
+            var outcomes = await Task.WhenAll(group.Select((s, i) =>
+                Engine.RunAsync(s, o.Quiet ? TextWriter.Null : output, ct, i == 0 ? () => before = metrics.ScrapeAsync(ct) : null)));
             var loadAfter = LoadAverage();
             foreach (var s in group.Where(_ => loadBefore is not null && loadAfter is not null))
             {
@@ -169,7 +171,7 @@ public static class Runner
                 s.Facts["load_average_1m_after"] = loadAfter!.Value;
             }
             var after = await metrics.ScrapeAsync(ct);
-            var server = Prometheus.Summarise(before, after);
+            var server = Prometheus.Summarise(before is null ? null : await before, after);
             var connect = wire.ConnectTimes();
             for (var i = 0; i < group.Count; i++)
             {

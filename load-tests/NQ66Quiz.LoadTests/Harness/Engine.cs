@@ -68,7 +68,8 @@ public static class Engine
 
     public sealed record Outcome(ScenarioStats Stats, TimeSpan Window, TimeSpan WarmUp, double OfferedRate, int PeakCopies);
 
-    public static async Task<Outcome> RunAsync(Scenario scenario, TextWriter progress, CancellationToken ct)
+    /// <param name="measuring">Called once, when the measured window starts (after the warm-up, or at once without one).</param>
+    public static async Task<Outcome> RunAsync(Scenario scenario, TextWriter progress, CancellationToken ct, Action? measuring = null)
     {
         var total = scenario.Load.Aggregate(TimeSpan.Zero, (t, s) => t + s.During) + scenario.WarmUp;
         if (total > MaxDuration)
@@ -76,6 +77,10 @@ public static class Engine
             throw new ArgumentException($"{scenario.Name}: warm-up plus load last {Format.Duration(total)}; the harness stops at {Format.Duration(MaxDuration)}.");
         }
         var stats = new ScenarioStats { Recording = scenario.WarmUp == TimeSpan.Zero };
+        if (stats.Recording)
+        {
+            measuring?.Invoke();
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var clock = Stopwatch.StartNew();
         var progressTask = ProgressAsync(scenario, stats, clock, progress, stop.Token);
@@ -107,6 +112,7 @@ public static class Engine
             {
                 stats.Recording = true;
                 measuredFrom = clock.Elapsed;
+                measuring?.Invoke();
             }
             var phaseStart = clock.Elapsed;
             switch (sim)

@@ -60,8 +60,12 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
         return new Sample(values, DateTimeOffset.UtcNow);
     }
 
+    /// <summary>ASP.NET Core's request duration, reported per route: the server's own share of a step's latency.</summary>
+    private const string RequestDuration = "http_server_request_duration_seconds";
+
     private static bool Keep(string name) =>
         name.StartsWith("nq66_", StringComparison.Ordinal)
+        || name.StartsWith(RequestDuration, StringComparison.Ordinal)
         || name.StartsWith("process_runtime_dotnet_gc_collections_count", StringComparison.Ordinal)
         || name.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal)
         || name.StartsWith("db_client_connections_usage", StringComparison.Ordinal);
@@ -80,24 +84,31 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
             .Select(k => k[..k.IndexOf("_bucket", StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal).ToList();
         foreach (var h in histograms)
         {
-            var count = after.Values.Where(kv => kv.Key.StartsWith(h + "_count", StringComparison.Ordinal)).Sum(kv => kv.Value)
-                - before.Values.Where(kv => kv.Key.StartsWith(h + "_count", StringComparison.Ordinal)).Sum(kv => kv.Value);
-            var sum = after.Values.Where(kv => kv.Key.StartsWith(h + "_sum", StringComparison.Ordinal)).Sum(kv => kv.Value)
-                - before.Values.Where(kv => kv.Key.StartsWith(h + "_sum", StringComparison.Ordinal)).Sum(kv => kv.Value);
-            if (count <= 0)
+            // One histogram per route for the request duration (a route's own tail is what a step is compared with);
+            // any other histogram is summed over its label sets.
+            foreach (var series in after.Values.Keys.Where(k => k.StartsWith(h + "_count", StringComparison.Ordinal)).GroupBy(Route, StringComparer.Ordinal))
             {
-                continue;
-            }
-            result[h + " count"] = count;
-            result[h + " mean"] = sum / count;
-            // Bucket deltas by upper bound (summed over label sets): the p99 is the first bound holding 99 % of the count.
-            var buckets = after.Values.Where(kv => kv.Key.StartsWith(h + "_bucket", StringComparison.Ordinal))
-                .Select(kv => (Le: Le(kv.Key), Count: kv.Value - before.Values.GetValueOrDefault(kv.Key)))
-                .GroupBy(b => b.Le).Select(g => (Le: g.Key, Count: g.Sum(x => x.Count))).OrderBy(b => b.Le).ToList();
-            var p99 = buckets.FirstOrDefault(b => b.Count >= 0.99 * count);
-            if (p99.Le is > 0 and < double.PositiveInfinity)
-            {
-                result[h + " p99 (bucket bound)"] = p99.Le;
+                bool Mine(string key) => Route(key) == series.Key;
+                double Change(string suffix) =>
+                    after.Values.Where(kv => kv.Key.StartsWith(h + suffix, StringComparison.Ordinal) && Mine(kv.Key)).Sum(kv => kv.Value)
+                    - before.Values.Where(kv => kv.Key.StartsWith(h + suffix, StringComparison.Ordinal) && Mine(kv.Key)).Sum(kv => kv.Value);
+                var count = Change("_count");
+                if (count <= 0)
+                {
+                    continue;
+                }
+                var name = series.Key.Length == 0 ? h : $"{h}{{http_route=\"{series.Key}\"}}";
+                result[name + " count"] = count;
+                result[name + " mean"] = Change("_sum") / count;
+                // Bucket deltas by upper bound (summed over label sets): the p99 is the first bound holding 99 % of the count.
+                var buckets = after.Values.Where(kv => kv.Key.StartsWith(h + "_bucket", StringComparison.Ordinal) && Mine(kv.Key))
+                    .Select(kv => (Le: Le(kv.Key), Count: kv.Value - before.Values.GetValueOrDefault(kv.Key)))
+                    .GroupBy(b => b.Le).Select(g => (Le: g.Key, Count: g.Sum(x => x.Count))).OrderBy(b => b.Le).ToList();
+                var p99 = buckets.FirstOrDefault(b => b.Count >= 0.99 * count);
+                if (p99.Le is > 0 and < double.PositiveInfinity)
+                {
+                    result[name + " p99 (bucket bound)"] = p99.Le;
+                }
             }
         }
         foreach (var (k, v) in after.Values)
@@ -112,14 +123,25 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
         return result;
     }
 
-    private static double Le(string key)
+    private static double Le(string key) =>
+        Label(key, "le") is not { } s || s == "+Inf" ? double.PositiveInfinity : double.Parse(s, CultureInfo.InvariantCulture);
+
+    /// <summary>The request duration's route ("" for any other series): one histogram of the report per route.</summary>
+    private static string Route(string key) => key.StartsWith(RequestDuration, StringComparison.Ordinal) ? Label(key, "http_route") ?? "" : "";
+
+    private static string? Label(string key, string label)
     {
-        var i = key.IndexOf("le=\"", StringComparison.Ordinal);
+        var i = key.IndexOf(label + "=\"", StringComparison.Ordinal);
+        // A label name ends another one too ("le" in "handle"): only a match right after '{' or ',' counts.
+        while (i > 0 && key[i - 1] is not ('{' or ','))
+        {
+            i = key.IndexOf(label + "=\"", i + 1, StringComparison.Ordinal);
+        }
         if (i < 0)
         {
-            return double.PositiveInfinity;
+            return null;
         }
-        var s = key[(i + 4)..key.IndexOf('"', i + 4)];
-        return s == "+Inf" ? double.PositiveInfinity : double.Parse(s, CultureInfo.InvariantCulture);
+        var start = i + label.Length + 2;
+        return key[start..key.IndexOf('"', start)];
     }
 }

@@ -233,7 +233,7 @@ public static class ReportWriter
             }
             Table(sb, "Checks against the database", s.Checks);
             Table(sb, "Facts", s.Facts);
-            Table(sb, "Server-side (Prometheus scrape of the app, change over the run)", s.Server);
+            Table(sb, "Server-side (Prometheus scrape of the app, change over the measured window)", s.Server);
         }
         sb.AppendLine();
         sb.AppendLine("## Thresholds");
