@@ -17,18 +17,26 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
         {
             return null;
         }
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        var texts = new List<string>();
         foreach (var endpoint in endpoints)
         {
-            string text;
             try
             {
-                text = await client.GetStringAsync(endpoint, ct);
+                texts.Add(await client.GetStringAsync(endpoint, ct));
             }
             catch (HttpRequestException)
             {
-                continue;
             }
+        }
+        return Parse(texts, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The kept series of one scrape of every node (the same series of several nodes adds up).</summary>
+    public static Sample Parse(IEnumerable<string> texts, DateTimeOffset at)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
             foreach (var line in text.Split('\n'))
             {
                 if (line.Length == 0 || line[0] == '#')
@@ -57,7 +65,7 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
                 values[name] = values.GetValueOrDefault(name) + v;
             }
         }
-        return new Sample(values, DateTimeOffset.UtcNow);
+        return new Sample(values, at);
     }
 
     /// <summary>ASP.NET Core's request duration, reported per route: the server's own share of a step's latency.</summary>
@@ -98,8 +106,10 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
                     continue;
                 }
                 var name = series.Key.Length == 0 ? h : $"{h}{{http_route=\"{series.Key}\"}}";
+                // Durations in seconds read as milliseconds, like the generator's figures beside them.
+                var (scale, unit) = h.EndsWith("_seconds", StringComparison.Ordinal) ? (1000.0, " (ms)") : (1.0, "");
                 result[name + " count"] = count;
-                result[name + " mean"] = Change("_sum") / count;
+                result[name + " mean" + unit] = scale * Change("_sum") / count;
                 // Bucket deltas by upper bound (summed over label sets): the p99 is the first bound holding 99 % of the count.
                 var buckets = after.Values.Where(kv => kv.Key.StartsWith(h + "_bucket", StringComparison.Ordinal) && Mine(kv.Key))
                     .Select(kv => (Le: Le(kv.Key), Count: kv.Value - before.Values.GetValueOrDefault(kv.Key)))
@@ -107,7 +117,7 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
                 var p99 = buckets.FirstOrDefault(b => b.Count >= 0.99 * count);
                 if (p99.Le is > 0 and < double.PositiveInfinity)
                 {
-                    result[name + " p99 (bucket bound)"] = p99.Le;
+                    result[name + " p99 (bucket bound" + (unit.Length > 0 ? ", ms)" : ")")] = scale * p99.Le;
                 }
             }
         }

@@ -79,13 +79,6 @@ public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
         var report = await RunAsync(["leaderboards-rebuild", "leaderboard-reads", "round-close"], ["rebuild.errors==0", "my-rank.errors==0", "top-100.errors==0",
             "close.errors==0", "check.entries_not_ranked==0", "check.rank_gaps==0", "check.prizes_awarded==106", "my-rank.ok>0"]);
         Assert.Contains(report.Scenarios, s => s.Name == "baseline-pg-copy" && s.Facts["rows_per_s"] > 0);
-        // The server's own duration of the route the reads use, beside the generator's figures, over the same window
-        // (scraped as the warm-up ends: a read finishing while that scrape is answered may fall on either side of it).
-        var reads = report.Scenarios.Single(s => s.Name == "leaderboard-reads");
-        const string route = "http_server_request_duration_seconds{http_route=\"/api/rounds/{roundId:long}/leaderboard\"}";
-        Assert.True(reads.Server.TryGetValue(route + " count", out var served), string.Join(", ", reads.Server.Keys));
-        Assert.InRange(served, 0.8 * reads.Steps.Sum(st => st.Ok), double.MaxValue);
-        Assert.InRange(reads.Server[route + " p99 (bucket bound)"], 0.0005, 10);
     }
 
     [Fact]

@@ -36,22 +36,19 @@ public static class AttemptClosing
         public string Options { get; init; } = "";
     }
 
-    private sealed record Owner(long RoundId, long ParticipantId);
-
     private sealed record BestRow(int UnitId, long? BestId, int? Score, int? DurationMs, DateTimeOffset? SubmittedAt);
 
     /// <summary>Locks the round entry, then the attempt. Null when the attempt does not exist (or, with skipLocked, is busy).</summary>
     public static async Task<LockedAttempt?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long attemptId, CancellationToken ct, bool skipLocked = false)
     {
-        var o = await connection.QuerySingleOrDefaultAsync<Owner>(new CommandDefinition(
-            "SELECT round_id, participant_id FROM attempts WHERE id = @attemptId", new { attemptId }, tx, cancellationToken: ct));
-        if (o is null)
-        {
-            return null;
-        }
         var skip = skipLocked ? " SKIP LOCKED" : "";
-        var entry = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
-            "SELECT 1 FROM round_entries WHERE round_id = @RoundId AND participant_id = @ParticipantId FOR UPDATE" + skip, o, tx, cancellationToken: ct));
+        // The attempt's own entry, found through the attempt and locked in the same statement (an attempt never moves
+        // to another entry, so the join needs no lock of its own).
+        var entry = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition($"""
+            SELECT 1 FROM round_entries e JOIN attempts a ON a.round_id = e.round_id AND a.participant_id = e.participant_id
+            WHERE a.id = @attemptId
+            FOR UPDATE OF e{skip}
+            """, new { attemptId }, tx, cancellationToken: ct));
         if (entry is null)
         {
             return null;

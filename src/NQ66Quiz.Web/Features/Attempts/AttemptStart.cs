@@ -71,18 +71,21 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
             return Outcome<StartedAttempt>.Conflict(refusal);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition("""
+        // One round trip, three statements in order (each sees the one before): the entry, its lock, the open attempt.
+        int used;
+        long? open;
+        await using (var entry = await connection.QueryMultipleAsync(new CommandDefinition("""
             INSERT INTO round_entries (round_id, participant_id, unit_id) VALUES (@roundId, @participantId, @UnitId)
-            ON CONFLICT (round_id, participant_id) DO NOTHING
-            """, new { roundId, participantId, who.UnitId }, tx, cancellationToken: ct));
-        var used = await connection.QuerySingleAsync<int>(new CommandDefinition(
-            "SELECT attempts_used FROM round_entries WHERE round_id = @roundId AND participant_id = @participantId FOR UPDATE",
-            new { roundId, participantId }, tx, cancellationToken: ct));
+            ON CONFLICT (round_id, participant_id) DO NOTHING;
+            SELECT attempts_used FROM round_entries WHERE round_id = @roundId AND participant_id = @participantId FOR UPDATE;
+            SELECT id FROM attempts WHERE round_id = @roundId AND participant_id = @participantId AND status = 'in_progress';
+            """, new { roundId, participantId, who.UnitId }, tx, cancellationToken: ct)))
+        {
+            used = await entry.ReadSingleAsync<int>();
+            open = await entry.ReadSingleOrDefaultAsync<long?>();
+        }
 
         BestEntry? closedBest = null;
-        var open = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT id FROM attempts WHERE round_id = @roundId AND participant_id = @participantId AND status = 'in_progress'",
-            new { roundId, participantId }, tx, cancellationToken: ct));
         if (open is { } openId)
         {
             var attempt = (await AttemptClosing.LockAsync(connection, tx, openId, ct))!;
@@ -109,11 +112,6 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
             return Outcome<StartedAttempt>.Conflict("Tuần thi chưa đủ câu hỏi để tạo đề; Ban tổ chức đã được báo, mời bạn quay lại sau.");
         }
         var deadline = RoundRules.Deadline(now, round.TimeLimitSeconds, round.ClosesAt);
-        var attemptId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO attempts (round_id, participant_id, number, started_at, deadline_at, question_count)
-            VALUES (@roundId, @participantId, @number, @now, @deadline, @count)
-            RETURNING id
-            """, new { roundId, participantId, number = used + 1, now, deadline, count = paper.Count }, tx, cancellationToken: ct));
 
         // A version's option ids are read once per bank snapshot, not on every start.
         var missing = paper.Select(p => p.Question.VersionId).Where(v => !drawable.OptionIds.ContainsKey(v)).ToArray();
@@ -136,16 +134,24 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
             Random.Shared.Shuffle(order);
             return new { position = i + 1, versionId = p.Question.VersionId, order };
         });
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO attempt_questions (attempt_id, position, question_version_id, option_order)
-            SELECT @attemptId, (q->>'position')::smallint, (q->>'versionId')::bigint,
-                   ARRAY(SELECT jsonb_array_elements_text(q->'order')::smallint)
-            FROM jsonb_array_elements(@rows::jsonb) AS q
-            """, new { attemptId, rows = JsonSerializer.Serialize(rows, JsonSerializerOptions.Web) }, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE round_entries SET attempts_used = attempts_used + 1, updated_at = clock_timestamp()
-            WHERE round_id = @roundId AND participant_id = @participantId
-            """, new { roundId, participantId }, tx, cancellationToken: ct));
+        // The attempt, its paper and the entry's count in one statement (the paper's rows name the new attempt's id).
+        var attemptId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            WITH attempt AS (
+                INSERT INTO attempts (round_id, participant_id, number, started_at, deadline_at, question_count)
+                VALUES (@roundId, @participantId, @number, @now, @deadline, @count)
+                RETURNING id
+            ), paper AS (
+                INSERT INTO attempt_questions (attempt_id, position, question_version_id, option_order)
+                SELECT attempt.id, (q->>'position')::smallint, (q->>'versionId')::bigint,
+                       ARRAY(SELECT jsonb_array_elements_text(q->'order')::smallint)
+                FROM attempt, jsonb_array_elements(@rows::jsonb) AS q
+            ), counted AS (
+                UPDATE round_entries SET attempts_used = attempts_used + 1, updated_at = clock_timestamp()
+                WHERE round_id = @roundId AND participant_id = @participantId
+            )
+            SELECT id FROM attempt
+            """, new { roundId, participantId, number = used + 1, now, deadline, count = paper.Count, rows = JsonSerializer.Serialize(rows, JsonSerializerOptions.Web) },
+            tx, cancellationToken: ct));
         await AttemptOrigins.RecordAsync(connection, tx, attemptId, origin, now, ct);
         await tx.CommitAsync(ct);
         await boards.RecordAsync(closedBest is null ? [] : [closedBest]);
