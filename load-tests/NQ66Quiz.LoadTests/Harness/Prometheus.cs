@@ -26,6 +26,7 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
             }
             catch (HttpRequestException)
             {
+                // A node that does not answer its scrape is left out of the sum; the others still count.
             }
         }
         return Parse(texts, DateTimeOffset.UtcNow);
@@ -68,12 +69,10 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
         return new Sample(values, at);
     }
 
-    /// <summary>ASP.NET Core's request duration, reported per route: the server's own share of a step's latency.</summary>
-    private const string RequestDuration = "http_server_request_duration_seconds";
-
     private static bool Keep(string name) =>
         name.StartsWith("nq66_", StringComparison.Ordinal)
-        || name.StartsWith(RequestDuration, StringComparison.Ordinal)
+        // ASP.NET Core's request duration, reported per route: the server's own share of a step's latency.
+        || name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal)
         || name.StartsWith("process_runtime_dotnet_gc_collections_count", StringComparison.Ordinal)
         || name.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal)
         || name.StartsWith("db_client_connections_usage", StringComparison.Ordinal);
@@ -92,8 +91,8 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
             .Select(k => k[..k.IndexOf("_bucket", StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal).ToList();
         foreach (var h in histograms)
         {
-            // One histogram per route for the request duration (a route's own tail is what a step is compared with);
-            // any other histogram is summed over its label sets.
+            // One histogram per route where a series names one (a route's own tail is what a step is compared with);
+            // otherwise summed over its label sets.
             foreach (var series in after.Values.Keys.Where(k => k.StartsWith(h + "_count", StringComparison.Ordinal)).GroupBy(Route, StringComparer.Ordinal))
             {
                 bool Mine(string key) => Route(key) == series.Key;
@@ -136,8 +135,8 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
     private static double Le(string key) =>
         Label(key, "le") is not { } s || s == "+Inf" ? double.PositiveInfinity : double.Parse(s, CultureInfo.InvariantCulture);
 
-    /// <summary>The request duration's route ("" for any other series): one histogram of the report per route.</summary>
-    private static string Route(string key) => key.StartsWith(RequestDuration, StringComparison.Ordinal) ? Label(key, "http_route") ?? "" : "";
+    /// <summary>A series' route ("" where it names none): one histogram of the report per route.</summary>
+    private static string Route(string key) => Label(key, "http_route") ?? "";
 
     private static string? Label(string key, string label)
     {
