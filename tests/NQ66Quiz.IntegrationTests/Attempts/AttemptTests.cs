@@ -73,6 +73,8 @@ public sealed class AttemptTests(AppFixture app) : ContestTest(app)
             var rereadRaw = await reread.Content.ReadAsStringAsync();
 
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            // The start answers with the paper it made; reading the attempt back gives the very same one.
+            Assert.Equal(rereadRaw, raw);
             foreach (var text in new[] { raw, rereadRaw })
             {
                 Assert.DoesNotContain("correct", text, StringComparison.OrdinalIgnoreCase);

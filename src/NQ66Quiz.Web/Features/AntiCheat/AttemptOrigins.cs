@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using Dapper;
-using Npgsql;
 
 namespace NQ66Quiz.Web.Features.AntiCheat;
 
@@ -35,12 +33,14 @@ public static class AttemptOrigins
         }
     }
 
-    /// <summary>Stores the origin of a new attempt, in the transaction that creates it (one commit for both).</summary>
-    public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long attemptId, AttemptOrigin origin, DateTimeOffset now,
-        CancellationToken ct) => connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO attempt_origins (attempt_id, network, device, started_at) VALUES (@attemptId, @network::cidr, @device, @now)
-            ON CONFLICT (attempt_id) DO NOTHING
-            """, new { attemptId, network = origin.Network, device = origin.DeviceHash, now }, tx, cancellationToken: ct));
+    /// <summary>
+    /// Stores the origin of a new attempt, in the statement that creates it (one commit for both): a data-modifying
+    /// step over the statement's <c>attempt</c> step (its <c>id</c>), with the parameters <c>@network</c>, <c>@device</c>
+    /// (<see cref="AttemptOrigin.Network"/>, <see cref="AttemptOrigin.DeviceHash"/>) and <c>@now</c>.
+    /// </summary>
+    public const string InsertForNewAttempt = """
+        INSERT INTO attempt_origins (attempt_id, network, device, started_at) SELECT attempt.id, @network::cidr, @device, @now FROM attempt
+        """;
 
     /// <summary>What is stored of a device id: 16 hex digits of its SHA-256.</summary>
     public static string Hash(string device) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(device)))[..16];

@@ -43,11 +43,34 @@ public sealed record AttemptSummary(
 public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options,
     IConnectionMultiplexer redis, LeaderboardKeys keys, ILogger<AttemptQueries> log)
 {
-    private sealed record HeaderRow(
-        long Id, long RoundId, long ParticipantId, string ContestSlug, string ContestName, int RoundNumber, int Number, int AttemptsAllowed,
-        string Status, DateTimeOffset StartedAt, DateTimeOffset DeadlineAt, DateTimeOffset? SubmittedAt, int? Score, int QuestionCount, int? DurationMs,
-        int? Prediction, string PredictionKind, bool IsBest, string AnswersShown, DateTimeOffset ClosesAt, DateTimeOffset? ClosedAt, int AttemptsUsed,
-        bool HasOpenAttempt);
+    // A class, not a positional record: Dapper maps array columns to properties, not to constructor parameters.
+    private sealed class HeaderRow
+    {
+        public long Id { get; init; }
+        public long RoundId { get; init; }
+        public long ParticipantId { get; init; }
+        public string ContestSlug { get; init; } = "";
+        public string ContestName { get; init; } = "";
+        public int RoundNumber { get; init; }
+        public int Number { get; init; }
+        public int AttemptsAllowed { get; init; }
+        public string Status { get; init; } = "";
+        public DateTimeOffset StartedAt { get; init; }
+        public DateTimeOffset DeadlineAt { get; init; }
+        public DateTimeOffset? SubmittedAt { get; init; }
+        public int? Score { get; init; }
+        public int QuestionCount { get; init; }
+        public int? DurationMs { get; init; }
+        public int? Prediction { get; init; }
+        public string PredictionKind { get; init; } = "";
+        public bool IsBest { get; init; }
+        public string AnswersShown { get; init; } = "";
+        public DateTimeOffset ClosesAt { get; init; }
+        public DateTimeOffset? ClosedAt { get; init; }
+        public int AttemptsUsed { get; init; }
+        public bool HasOpenAttempt { get; init; }
+        public short[] WrongPositions { get; init; } = [];
+    }
 
     private sealed class QuestionRow
     {
@@ -74,7 +97,9 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
                a.prediction, c.prediction_kind, coalesce(e.best_attempt_id = a.id, false) AS is_best, c.answers_shown, r.closes_at,
                r.closed_at, e.attempts_used,
                EXISTS (SELECT 1 FROM attempts o WHERE o.round_id = a.round_id AND o.participant_id = a.participant_id
-                       AND o.status = 'in_progress') AS has_open_attempt
+                       AND o.status = 'in_progress') AS has_open_attempt,
+               ARRAY(SELECT w.position FROM attempt_questions w WHERE w.attempt_id = a.id AND w.is_correct IS NOT TRUE
+                     ORDER BY w.position) AS wrong_positions
         FROM attempts a
         JOIN contest_rounds r ON r.id = a.round_id
         JOIN contests c ON c.id = r.contest_id
@@ -103,17 +128,20 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         var questions = await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct));
         var deadline = header.DeadlineAt;
         return new AttemptPaper(header.Id, header.RoundId, header.ContestSlug, header.ContestName, header.RoundNumber, header.Number,
-            header.AttemptsAllowed, header.Status, header.StartedAt, deadline,
-            header.Status == AttemptStatus.InProgress ? (int)Math.Max(0, Math.Ceiling((deadline - now).TotalSeconds)) : 0,
+            header.AttemptsAllowed, header.Status, header.StartedAt, deadline, RemainingSeconds(header.Status, deadline, now),
             PredictionKinds.Question(header.PredictionKind), header.Prediction,
-            [.. questions.Select(q =>
-            {
-                var options = Options(q.Options);
-                return new PaperQuestion(q.Position, q.Kind, q.StemHtml,
-                    [.. q.OptionOrder.Select((id, i) => new PaperOption(i, Scoring.Letter(i), options[id].Html))],
-                    Scoring.ToDisplay(q.Chosen, q.OptionOrder));
-            })]);
+            [.. questions.Select(q => PaperQuestionOf(q.Position, q.Kind, q.StemHtml, Options(q.Options), q.OptionOrder, q.Chosen))]);
     }
+
+    /// <summary>One question of a paper: the options in the attempt's order (letters A, B, …), the saved answer as positions on screen, no key.</summary>
+    public static PaperQuestion PaperQuestionOf(int position, string kind, string stemHtml, IReadOnlyDictionary<short, StoredOption> options,
+        short[] optionOrder, short[]? chosen) =>
+        new(position, kind, stemHtml, [.. optionOrder.Select((id, i) => new PaperOption(i, Scoring.Letter(i), options[id].Html))],
+            Scoring.ToDisplay(chosen, optionOrder));
+
+    /// <summary>Whole seconds left to answer (rounded up); 0 once the attempt is closed or its time is up.</summary>
+    public static int RemainingSeconds(string status, DateTimeOffset deadline, DateTimeOffset now) =>
+        status == AttemptStatus.InProgress ? (int)Math.Max(0, Math.Ceiling((deadline - now).TotalSeconds)) : 0;
 
     /// <returns>The result once the attempt is closed (with the key only when it is due); null when it is not this participant's or still open.</returns>
     public async Task<AttemptResult?> ResultAsync(long participantId, long attemptId, CancellationToken ct = default)
@@ -127,8 +155,13 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         var closesAt = header.ClosesAt;
         var shown = AnswerReveal.IsDue(header.AnswersShown, closesAt, header.ClosedAt, now, options.Value.Grace,
             header.AttemptsUsed, header.AttemptsAllowed, header.HasOpenAttempt);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var questions = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct))).ToList();
+        // The key and explanations are not even read until they are due: before that the header says which answers were wrong.
+        List<QuestionRow> questions = [];
+        if (shown)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            questions = [.. await connection.QueryAsync<QuestionRow>(new CommandDefinition(QuestionsSql, new { attemptId }, cancellationToken: ct))];
+        }
         var roundOpen = header.ClosedAt is null && now < closesAt;
         return new AttemptResult(header.Id, header.RoundId, header.ContestSlug, header.ContestName, header.RoundNumber, header.Number, header.Status,
             header.Score!.Value, header.QuestionCount, header.DurationMs!.Value, header.StartedAt, header.SubmittedAt!.Value,
@@ -136,16 +169,15 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
             shown, shown ? null : AnswerReveal.Pending(header.AnswersShown, closesAt),
             roundOpen ? Math.Max(0, header.AttemptsAllowed - header.AttemptsUsed) : 0,
             await RankSoFarAsync(header.RoundId, participantId),
-            [.. questions.Where(q => q.IsCorrect != true).Select(q => (int)q.Position)],
-            // The key and explanations are not even loaded into the payload until they are due.
-            shown ? [.. questions.Select(q =>
+            [.. header.WrongPositions.Select(p => (int)p)],
+            [.. questions.Select(q =>
             {
                 var options = Options(q.Options);
                 var chosen = q.Chosen ?? [];
                 return new ResultQuestion(q.Position, q.Kind, q.StemHtml,
                     [.. q.OptionOrder.Select((id, i) => new ResultOption(i, Scoring.Letter(i), options[id].Html, options[id].Correct, chosen.Contains(id)))],
                     q.IsCorrect ?? false, q.ExplanationHtml, Tag.FirstTag(q.Viewpoints, q.Tasks, q.Topics)?.StudyPath ?? "/hoc");
-            })] : []);
+            })]);
     }
 
     // The live board holds each person's best attempt; a Redis outage costs the rank line, never the result.
@@ -203,6 +235,6 @@ public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clo
         return header;
     }
 
-    private static Dictionary<short, StoredOption> Options(string json) =>
+    public static Dictionary<short, StoredOption> Options(string json) =>
         StoredOption.Parse(json).ToDictionary(o => o.Id);
 }

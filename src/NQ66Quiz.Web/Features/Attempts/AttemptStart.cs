@@ -9,14 +9,16 @@ using NQ66Quiz.Web.Features.Participants;
 
 namespace NQ66Quiz.Web.Features.Attempts;
 
-public sealed record StartedAttempt(long AttemptId, bool Resumed);
+/// <param name="Paper">A new attempt's paper, made from what the start already holds (null when resumed: read it back).</param>
+public sealed record StartedAttempt(long AttemptId, bool Resumed, AttemptPaper? Paper = null);
 
 /// <summary>
 /// Starting (or resuming) an attempt. All of one participant's starts in a round queue on their round entry row,
 /// so the attempt count read, the new attempt and the count increment happen as one step even when a phone sends
 /// "Vào thi" several times at once; the database's own trigger and unique number are the backstop.
 /// </summary>
-public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options, BankSnapshot bank)
+public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options, BankSnapshot bank,
+    PaperShapes shapes)
 {
     private sealed class EligibilityRow
     {
@@ -28,16 +30,20 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
         public bool NationalIdRequired { get; init; }
     }
 
-    private sealed class OptionIdsRow
+    private sealed class VersionRow
     {
-        public long VersionId { get; init; }
-        public short[] OptionIds { get; init; } = [];
+        public long Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string StemHtml { get; init; } = "";
+        public string Options { get; init; } = "";
     }
 
     /// <param name="origin">Where the start came from (<see cref="AttemptOrigins.Of"/>), stored with a new attempt in its transaction.</param>
     public async Task<Outcome<StartedAttempt>> StartAsync(long participantId, long roundId, AttemptOrigin origin, CancellationToken ct = default)
     {
+        // PostgreSQL keeps microseconds: the paper made here shows the times exactly as a read of the attempt would.
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var grace = options.Value.Grace;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -113,33 +119,34 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
         }
         var deadline = RoundRules.Deadline(now, round.TimeLimitSeconds, round.ClosesAt);
 
-        // A version's option ids are read once per bank snapshot, not on every start.
-        var missing = paper.Select(p => p.Question.VersionId).Where(v => !drawable.OptionIds.ContainsKey(v)).ToArray();
+        // A version is read once per bank snapshot, not on every start.
+        var missing = paper.Select(p => p.Question.VersionId).Where(v => !drawable.Versions.ContainsKey(v)).ToArray();
         if (missing.Length > 0)
         {
-            foreach (var row in await connection.QueryAsync<OptionIdsRow>(new CommandDefinition("""
-                SELECT v.id AS version_id, array_agg((o->>'id')::smallint ORDER BY (o->>'id')::smallint) AS option_ids
-                FROM question_versions v, jsonb_array_elements(v.options) AS o
-                WHERE v.id = ANY(@missing)
-                GROUP BY v.id
-                """, new { missing }, tx, cancellationToken: ct)))
+            foreach (var row in await connection.QueryAsync<VersionRow>(new CommandDefinition(
+                "SELECT id, kind, stem_html, options::text AS options FROM question_versions WHERE id = ANY(@missing)",
+                new { missing }, tx, cancellationToken: ct)))
             {
-                drawable.OptionIds[row.VersionId] = row.OptionIds;
+                drawable.Versions[row.Id] = new DrawnVersion(row.Kind, row.StemHtml, AttemptQueries.Options(row.Options));
             }
         }
         var rows = paper.Select((p, i) =>
         {
             // Each attempt shows the options in its own order; the order is stored, so a reload shows the same paper.
-            var order = drawable.OptionIds[p.Question.VersionId].ToArray();
+            var version = drawable.Versions[p.Question.VersionId];
+            var order = version.OptionIds.ToArray();
             Random.Shared.Shuffle(order);
-            return new { position = i + 1, versionId = p.Question.VersionId, order };
-        });
-        // The attempt, its paper and the entry's count in one statement (the paper's rows name the new attempt's id).
-        var attemptId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            return new { position = i + 1, versionId = p.Question.VersionId, order, version };
+        }).ToList();
+        // The attempt, its paper, where it came from and the entry's count in one statement (the paper's rows name the
+        // new attempt's id).
+        var (attemptId, paperKey) = await connection.QuerySingleAsync<(long, Guid)>(new CommandDefinition($"""
             WITH attempt AS (
                 INSERT INTO attempts (round_id, participant_id, number, started_at, deadline_at, question_count)
                 VALUES (@roundId, @participantId, @number, @now, @deadline, @count)
-                RETURNING id
+                RETURNING id, paper_key
+            ), origin AS (
+                {AttemptOrigins.InsertForNewAttempt}
             ), paper AS (
                 INSERT INTO attempt_questions (attempt_id, position, question_version_id, option_order)
                 SELECT attempt.id, (q->>'position')::smallint, (q->>'versionId')::bigint,
@@ -149,13 +156,22 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
                 UPDATE round_entries SET attempts_used = attempts_used + 1, updated_at = clock_timestamp()
                 WHERE round_id = @roundId AND participant_id = @participantId
             )
-            SELECT id FROM attempt
-            """, new { roundId, participantId, number = used + 1, now, deadline, count = paper.Count, rows = JsonSerializer.Serialize(rows, JsonSerializerOptions.Web) },
-            tx, cancellationToken: ct));
-        await AttemptOrigins.RecordAsync(connection, tx, attemptId, origin, now, ct);
+            SELECT id, paper_key FROM attempt
+            """, new
+        {
+            roundId, participantId, number = used + 1, now, deadline, count = paper.Count, network = origin.Network, device = origin.DeviceHash,
+            rows = JsonSerializer.Serialize(rows.Select(r => new { r.position, r.versionId, r.order }), JsonSerializerOptions.Web),
+        }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         await boards.RecordAsync(closedBest is null ? [] : [closedBest]);
-        return new Outcome<StartedAttempt>.Ok(new StartedAttempt(attemptId, Resumed: false));
+        // What a read of the new attempt would return, from what this start holds: its answers would need no read either.
+        shapes.Remember(new PaperShape(attemptId, paperKey, participantId, deadline, rows.Count,
+            rows.ToDictionary(r => r.position, r => (r.order, r.version.Kind))));
+        var started = new AttemptPaper(attemptId, roundId, round.ContestSlug, round.ContestName, round.Number, used + 1, round.AttemptsAllowed,
+            AttemptStatus.InProgress, now, deadline, AttemptQueries.RemainingSeconds(AttemptStatus.InProgress, deadline, now),
+            PredictionKinds.Question(round.PredictionKind), Prediction: null,
+            [.. rows.Select(r => AttemptQueries.PaperQuestionOf(r.position, r.version.Kind, r.version.StemHtml, r.version.Options, r.order, chosen: null))]);
+        return new Outcome<StartedAttempt>.Ok(new StartedAttempt(attemptId, Resumed: false, started));
     }
 
     private static async Task<string?> RefusalAsync(NpgsqlConnection connection, NpgsqlTransaction tx, EligibilityRow who, CancellationToken ct)

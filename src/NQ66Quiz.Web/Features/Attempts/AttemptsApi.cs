@@ -72,7 +72,7 @@ public static class AttemptsApi
         {
             AntiCheat.AttemptOrigins.Remember(http, origin);
         }
-        var paper = (await queries.PaperAsync(Me(user), started.AttemptId, ct))!;
+        var paper = started.Paper ?? (await queries.PaperAsync(Me(user), started.AttemptId, ct))!;
         return started.Resumed ? TypedResults.Ok(paper) : TypedResults.Created($"/api/attempts/{paper.Id}", paper);
     }
 

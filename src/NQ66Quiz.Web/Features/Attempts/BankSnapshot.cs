@@ -44,7 +44,14 @@ public sealed class BankSnapshot
 }
 
 /// <summary>
-/// The questions a paper is drawn from, and the option ids of each version as starts read them (filled as versions are
-/// drawn; a new snapshot, made whenever the bank changes, starts empty).
+/// The questions a paper is drawn from, and what a paper shows of each version drawn so far (filled as versions are
+/// drawn; a new snapshot, made whenever the bank changes, starts empty). A version row is never changed once written.
 /// </summary>
-public sealed record DrawableBank(IReadOnlyList<BankQuestion> Questions, ConcurrentDictionary<long, short[]> OptionIds);
+public sealed record DrawableBank(IReadOnlyList<BankQuestion> Questions, ConcurrentDictionary<long, DrawnVersion> Versions);
+
+/// <summary>A question version as a new paper shows it: its kind, stem and options by id (the key stays on the server).</summary>
+public sealed record DrawnVersion(string Kind, string StemHtml, IReadOnlyDictionary<short, StoredOption> Options)
+{
+    /// <summary>The option ids in id order, the order a new paper shuffles.</summary>
+    public short[] OptionIds { get; } = [.. Options.Keys.Order()];
+}

@@ -52,12 +52,18 @@ public sealed class PaperShapes(NpgsqlDataSource dataSource)
         var first = rows[0];
         shape = new PaperShape(attemptId, first.PaperKey, first.ParticipantId, first.DeadlineAt, first.QuestionCount,
             rows.Where(r => r.Position is not null).ToDictionary(r => (int)r.Position!.Value, r => (r.OptionOrder!, r.Kind!)));
+        Remember(shape);
+        return shape;
+    }
+
+    /// <summary>Keeps the paper of an attempt just started (committed), so its first answer needs no read either.</summary>
+    public void Remember(PaperShape shape)
+    {
         if (_shapes.Count >= Capacity)
         {
             _shapes.Clear();
         }
-        _shapes[attemptId] = shape;
-        return shape;
+        _shapes[shape.AttemptId] = shape;
     }
 
     public void Forget(long attemptId) => _shapes.TryRemove(attemptId, out _);
