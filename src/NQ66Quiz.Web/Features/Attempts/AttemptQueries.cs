@@ -43,7 +43,8 @@ public sealed record AttemptSummary(
 public sealed class AttemptQueries(NpgsqlDataSource dataSource, TimeProvider clock, LeaderboardWriter boards, IOptions<ContestOptions> options,
     IConnectionMultiplexer redis, LeaderboardKeys keys, ILogger<AttemptQueries> log)
 {
-    // A class, not a positional record: Dapper maps array columns to properties, not to constructor parameters.
+    // A class, not a positional record: Dapper fills an array column into a property, but would not match it to a
+    // record constructor's parameter (the paper read failed with one).
     private sealed class HeaderRow
     {
         public long Id { get; init; }
