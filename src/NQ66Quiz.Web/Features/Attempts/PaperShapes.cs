@@ -20,6 +20,10 @@ public sealed class PaperShapes(NpgsqlDataSource dataSource)
     private const int Capacity = 200_000;
     private readonly ConcurrentDictionary<long, PaperShape> _shapes = new();
 
+    // ConcurrentDictionary.Count takes every bucket's lock, and Remember runs on every start: the bound keeps its own
+    // count instead (approximate under races, which a bound can afford).
+    private int _count;
+
     private sealed class Row
     {
         public Guid PaperKey { get; init; }
@@ -59,12 +63,26 @@ public sealed class PaperShapes(NpgsqlDataSource dataSource)
     /// <summary>Keeps the paper of an attempt just started (committed), so its first answer needs no read either.</summary>
     public void Remember(PaperShape shape)
     {
-        if (_shapes.Count >= Capacity)
+        if (Volatile.Read(ref _count) >= Capacity)
         {
             _shapes.Clear();
+            Volatile.Write(ref _count, 0);
         }
-        _shapes[shape.AttemptId] = shape;
+        if (_shapes.TryAdd(shape.AttemptId, shape))
+        {
+            Interlocked.Increment(ref _count);
+        }
+        else
+        {
+            _shapes[shape.AttemptId] = shape;
+        }
     }
 
-    public void Forget(long attemptId) => _shapes.TryRemove(attemptId, out _);
+    public void Forget(long attemptId)
+    {
+        if (_shapes.TryRemove(attemptId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 }
