@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using NQ66Quiz.IntegrationTests.Contests;
 using NQ66Quiz.IntegrationTests.Infrastructure;
 using NQ66Quiz.Web.Features.LiveRounds;
+using StackExchange.Redis;
 
 namespace NQ66Quiz.IntegrationTests.LiveRounds;
 
@@ -140,6 +141,36 @@ public sealed class LiveRoundTests(AppFixture app) : LiveTest(app)
         Assert.Equal(LiveErrors.QuestionNotOpen, (await late.AnswerAsync(1, key)).Error);
         await using var c = App.OpenConnection();
         Assert.Equal(2, await c.QuerySingleAsync<int>("SELECT count(*)::int FROM live_answers WHERE round_id = @roundId", new { roundId }));
+    }
+
+    [Fact]
+    public async Task A_mark_in_Redis_with_nothing_stored_does_not_refuse_the_answer_and_a_second_press_is_refused()
+    {
+        var (_, roundId, pin, host) = await OpenRoundAsync(questions: 1);
+        await using var _h = host;
+        await using var an = new LivePlayer(App.BaseAddress);
+        await using var binh = new LivePlayer(App.BaseAddress);
+        Assert.True((await an.JoinAsync(pin, "An")).Ok);
+        Assert.True((await binh.JoinAsync(pin, "Bình")).Ok);
+        await host.CommandAsync(LiveHostMethods.Start, roundId);
+        var key = await App.CorrectOptionAsync(roundId, 1);
+        // What a node killed between its Redis check and its commit leaves behind: An's mark, no row.
+        var state = App.Service<LiveState>();
+        Assert.True(await state.Db.HashSetAsync(state.Answers(roundId, 1), an.Joined!.PlayerId, LiveDriver.Wrong(key), When.NotExists));
+
+        App.Clock.Advance(TimeSpan.FromSeconds(4));
+        var ack = await an.AnswerAsync(1, key);
+        Assert.True(ack.Accepted, ack.Message);
+        Assert.Equal(4000, ack.ElapsedMs);
+        Assert.Equal(LiveErrors.AlreadyAnswered, (await an.AnswerAsync(1, LiveDriver.Wrong(key))).Error);
+        Assert.Equal(key, (int)await state.Db.HashGetAsync(state.Answers(roundId, 1), an.Joined.PlayerId));
+        Assert.True((await binh.AnswerAsync(1, key)).Accepted);
+
+        var outcome = await an.Outcomes.NextAsync();
+        Assert.Equal((key, true, 900), (outcome.Chosen, outcome.Correct, outcome.PointsGained));
+        await using var c = App.OpenConnection();
+        Assert.Equal([(key, 4000)], await c.QueryAsync<(int, int)>(
+            "SELECT option, elapsed_ms FROM live_answers WHERE round_id = @roundId AND player_id = @id", new { roundId, id = an.Joined.PlayerId }));
     }
 
     [Fact]

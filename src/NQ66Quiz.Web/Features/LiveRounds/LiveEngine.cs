@@ -455,36 +455,58 @@ public sealed class LiveEngine
         {
             return No(LiveErrors.OptionUnknown, "Phương án đã chọn không có trong câu hỏi.");
         }
-        long opened;
+        (long Code, long OpenedAtMs) taken;
         try
         {
-            opened = await _state.AcceptAsync(seat.RoundId, request.Question, seat.PlayerId, request.Option, nowMs, _options.GraceMilliseconds);
+            taken = await _state.AcceptAsync(seat.RoundId, request.Question, seat.PlayerId, request.Option, nowMs, _options.GraceMilliseconds);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             _logger.LogWarning("Redis unreachable ({Error}): live answer taken on the PostgreSQL path", e.Message);
-            opened = LiveState.StateMissing;
+            taken = (LiveState.StateMissing, 0);
         }
-        if (opened == LiveState.StateMissing)
+        if (taken.Code == LiveState.StateMissing)
         {
             _restoreWanted = true;
             return await AnswerOnRecordAsync(def, seat, request, now, arrived);
         }
-        if (Refusal(opened) is { } refused)
+        // Redis having the player's mark is not proof of an answer: a node that stopped between its check and its
+        // commit leaves a mark with nothing stored (fault test, CI 2026-12-05). So a second answer goes to PostgreSQL
+        // too, whose unique key keeps the first one stored: it is refused there when an answer is stored or in flight,
+        // and taken when nothing is.
+        var again = taken.Code == LiveState.Duplicate;
+        if (!again && Refusal(taken.Code) is { } refused)
         {
             return No(refused.Error, refused.Message);
         }
-        var row = Row(def, seat, request, now, opened);
+        var row = Row(def, seat, request, now, taken.OpenedAtMs);
         switch (await _writer.WriteAsync(row))
         {
             case LiveWrite.Failed:
-                await _state.ForgetAnswerAsync(seat.RoundId, request.Question, seat.PlayerId);
+                if (!again)
+                {
+                    await _state.ForgetAnswerAsync(seat.RoundId, request.Question, seat.PlayerId);
+                }
                 return No(LiveErrors.Unavailable, UnavailableMessage);
             case LiveWrite.AlreadyStored:
-                // Taken on the PostgreSQL path while Redis was away; Redis now holds this second one, which is not kept.
+                // Stored before: a second press, or an answer taken on the PostgreSQL path while Redis was away.
                 return No(LiveErrors.AlreadyAnswered, AlreadyAnsweredMessage);
             default:
                 break;
+        }
+        if (again)
+        {
+            _logger.LogInformation("Live answer of player {Player} to question {Number} of round {Round} stored on a second try: the first never reached PostgreSQL",
+                seat.PlayerId, request.Question, seat.RoundId);
+            try
+            {
+                await _state.RecordAnswerAsync(seat.RoundId, request.Question, seat.PlayerId, request.Option);
+            }
+            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            {
+                // Stored is what counts; the mark only shows the player's choice again on rejoin.
+                _logger.LogWarning("Redis unreachable ({Error}): the choice shown on rejoin may be the lost first one", e.Message);
+            }
         }
         Telemetry.AnswersAcked.Add(1, Telemetry.LiveKind);
         Telemetry.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, Telemetry.LiveKind);

@@ -103,25 +103,33 @@ public sealed class LiveState(IConnectionMultiplexer redis, RedisKeys keys)
             [number, previous, openedAt, closesAt, closesAt + graceMs, $"{r}:{number}"]) == 1;
 
     // The hot-path check, atomic on Redis: question open and not paused, not past deadline + grace, player not removed,
-    // first answer of this player (HSETNX). Returns openedAt (>= 0) or a negative refusal code.
-    // A round whose state hash is missing (Redis came back empty, not rebuilt yet) answers -6: the caller takes the
-    // answer on the PostgreSQL path instead.
+    // first answer of this player (HSETNX). Returns {code, openedAt}: code 0 for a first answer, -3 when the player's
+    // hash field is set already (openedAt still given: PostgreSQL decides, see LiveEngine.AnswerAsync), other negative
+    // codes refuse. A round whose state hash is missing (Redis came back empty, not rebuilt yet) answers -6: the caller
+    // takes the answer on the PostgreSQL path instead.
     private const string AcceptScript = """
         local s = redis.call('HMGET', KEYS[1], 'phase', 'q', 'openedAt', 'closesAt', 'paused')
-        if not s[1] then return -6 end
-        if redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 1 then return -4 end
-        if s[1] ~= 'question' or s[2] ~= ARGV[1] then return -1 end
-        if s[5] == '1' then return -5 end
-        if tonumber(ARGV[2]) > tonumber(s[4]) + tonumber(ARGV[3]) then return -2 end
-        if redis.call('HSETNX', KEYS[2], ARGV[4], ARGV[5]) == 0 then return -3 end
+        if not s[1] then return {-6, 0} end
+        if redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 1 then return {-4, 0} end
+        if s[1] ~= 'question' or s[2] ~= ARGV[1] then return {-1, 0} end
+        if s[5] == '1' then return {-5, 0} end
+        if tonumber(ARGV[2]) > tonumber(s[4]) + tonumber(ARGV[3]) then return {-2, 0} end
+        local opened = tonumber(s[3])
+        if redis.call('HSETNX', KEYS[2], ARGV[4], ARGV[5]) == 0 then return {-3, opened} end
         redis.call('EXPIRE', KEYS[2], 172800)
-        return tonumber(s[3])
+        return {0, opened}
         """;
 
     public const long NotOpen = -1, TooLate = -2, Duplicate = -3, IsRemoved = -4, IsPaused = -5, StateMissing = -6;
 
-    public async Task<long> AcceptAsync(long r, int number, long playerId, int option, long nowMs, long graceMs) =>
-        (long)await Db.ScriptEvaluateAsync(AcceptScript, [State(r), Answers(r, number), Removed(r)], [number, nowMs, graceMs, playerId, option]);
+    public async Task<(long Code, long OpenedAtMs)> AcceptAsync(long r, int number, long playerId, int option, long nowMs, long graceMs)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AcceptScript, [State(r), Answers(r, number), Removed(r)], [number, nowMs, graceMs, playerId, option]))!;
+        return ((long)result[0], (long)result[1]);
+    }
+
+    /// <summary>Sets the option the player's answer to question <paramref name="number"/> holds in PostgreSQL (the hash shows it on rejoin).</summary>
+    public Task RecordAnswerAsync(long r, int number, long playerId, int option) => Db.HashSetAsync(Answers(r, number), playerId, option);
 
     /// <summary>Undo of <see cref="AcceptAsync"/> when the answer could not be made durable: the player may send it again.</summary>
     public Task ForgetAnswerAsync(long r, int number, long playerId) => Db.HashDeleteAsync(Answers(r, number), playerId);
