@@ -42,8 +42,8 @@ public sealed class AnswerWriter(LiveStore store, IOptions<LiveOptions> options,
     /// <summary>
     /// Commits in flight at once. One at a time made every answer of a 10,000-player burst wait for the batches ahead of
     /// it (27 batches of ~740, about a second each on a busy 2-core box: ack p99 10 s, load-tests/results/SUMMARY.md);
-    /// a few at once overlap their WAL flushes. Batches never hold the same answer twice (LiveState accepts each
-    /// player's answer once), so their order does not matter.
+    /// a few at once overlap their WAL flushes. Two batches holding the same player's answer to a question are ordered by
+    /// PostgreSQL's unique key: the second waits for the first's commit and writes nothing.
     /// </summary>
     private const int MaxInFlight = 4;
 
@@ -101,10 +101,22 @@ public sealed class AnswerWriter(LiveStore store, IOptions<LiveOptions> options,
         {
             return;
         }
+        // One row per player and question: a second answer can be in the same batch (it is sent to PostgreSQL when Redis
+        // already had a mark, LiveEngine.AnswerAsync), and RETURNING would name both as written. The first one queued is
+        // written; the later ones are told it was stored already.
+        var first = new Dictionary<(long RoundId, int Number, long PlayerId), Pending>();
+        var later = new List<Pending>();
+        foreach (var p in batch)
+        {
+            if (!first.TryAdd((p.Row.RoundId, p.Row.Number, p.Row.PlayerId), p))
+            {
+                later.Add(p);
+            }
+        }
         HashSet<(long RoundId, int Number, long PlayerId)> inserted;
         try
         {
-            inserted = await store.InsertAnswersAsync([.. batch.Select(p => p.Row)], CancellationToken.None);
+            inserted = await store.InsertAnswersAsync([.. first.Values.Select(p => p.Row)], CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -116,9 +128,13 @@ public sealed class AnswerWriter(LiveStore store, IOptions<LiveOptions> options,
             return;
         }
         Telemetry.GroupCommitBatch.Record(batch.Count, Telemetry.LiveKind);
-        foreach (var p in batch)
+        foreach (var (key, p) in first)
         {
-            p.Done.TrySetResult(inserted.Contains((p.Row.RoundId, p.Row.Number, p.Row.PlayerId)) ? LiveWrite.Stored : LiveWrite.AlreadyStored);
+            p.Done.TrySetResult(inserted.Contains(key) ? LiveWrite.Stored : LiveWrite.AlreadyStored);
+        }
+        foreach (var p in later)
+        {
+            p.Done.TrySetResult(LiveWrite.AlreadyStored);
         }
         if (Committed is { } committed)
         {
