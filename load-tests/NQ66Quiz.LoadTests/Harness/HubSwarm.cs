@@ -66,6 +66,21 @@ public sealed class HubSwarm(Wire wire, Uri hubUrl, Func<int, string?> cookieOf)
 
     public void ResetSeen(string broadcast) => Array.Clear(_seen[broadcast]);
 
+    /// <summary>The first arrival of <paramref name="broadcast"/> since <paramref name="sinceTicks"/> (<see cref="long.MaxValue"/> if none).</summary>
+    public long FirstSeen(string broadcast, long sinceTicks)
+    {
+        var first = long.MaxValue;
+        foreach (ref var t in _seen[broadcast].AsSpan())
+        {
+            var seen = Volatile.Read(ref t);
+            if (seen >= sinceTicks && seen < first)
+            {
+                first = seen;
+            }
+        }
+        return first;
+    }
+
     /// <summary>Waits until every player has seen <paramref name="broadcast"/> since <paramref name="sinceTicks"/>; returns the last arrival, or null on timeout.</summary>
     public async Task<(TimeSpan? Last, int Missing)> WaitAllSeenAsync(string broadcast, long sinceTicks, TimeSpan timeout, CancellationToken ct)
     {

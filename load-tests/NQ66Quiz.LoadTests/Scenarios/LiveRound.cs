@@ -116,13 +116,22 @@ public static class LiveRound
                         }
                         acked.Add((i, question));
                     }, TimeSpan.FromSeconds(30), ctx.Cancellation);
-                    var closeTicks = closedAt.TryGetValue(question, out var h) ? Math.Min(h, closesAtTicks) : closesAtTicks;
-                    // From the close to the moment the last player had the message.
+                    // From the close to the moment the last player had the message. The close is read after the wait: a
+                    // question everyone has answered closes before its deadline, and the host hears of it only then (a
+                    // close read before the wait was the deadline, after every board: each close measured 0).
                     async Task LastSeenAsync(string broadcast, string step, TimeSpan timeout, string missing)
                     {
                         var (last, missingCount) = await swarm.WaitAllSeenAsync(broadcast, asked, timeout, ctx.Cancellation);
                         if (last is { } l)
                         {
+                            // The host is told first, but on its own connection: give its message a moment to land.
+                            var heard = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2;
+                            while (!closedAt.ContainsKey(question) && Stopwatch.GetTimestamp() < heard)
+                            {
+                                await Task.Delay(5, ctx.Cancellation);
+                            }
+                            // The close happened before all of these: the deadline, the host's message, the first player's.
+                            var closeTicks = Math.Min(swarm.FirstSeen(broadcast, asked), closedAt.TryGetValue(question, out var h) ? Math.Min(h, closesAtTicks) : closesAtTicks);
                             var lastTicks = asked + (long)(l.TotalSeconds * Stopwatch.Frequency);
                             ctx.Record(step, TimeSpan.FromSeconds(Math.Max(0.000001, (lastTicks - closeTicks) / (double)Stopwatch.Frequency)), Reply.Success());
                         }

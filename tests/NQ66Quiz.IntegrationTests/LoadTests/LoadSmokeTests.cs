@@ -82,6 +82,26 @@ public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
     }
 
     [Fact]
+    public async Task Live_round_acks_and_stores_every_answer_and_times_each_close_to_the_last_board()
+    {
+        var report = await RunAsync(["live-round"], ["live-round-spread/answer-ack.errors==0", "live-round-burst/answer-ack.errors==0",
+            "live-round-spread/answer-ack.ok==400", "live-round-burst/answer-ack.ok==400",
+            "live-round-spread/close-to-last-board.errors==0", "live-round-burst/close-to-last-board.errors==0",
+            "live-round-spread/check.lost_answers==0", "live-round-burst/check.lost_answers==0",
+            "live-round-spread/check.duplicate_answers==0", "live-round-burst/check.duplicate_answers==0"],
+            tune: o => o with { Baselines = false });
+        foreach (var s in report.Scenarios)
+        {
+            Assert.Equal(400, s.Checks["stored_answers"]);
+            // Each close is timed from the close to the last of 200 phones: never the 1 µs floor a close taken after
+            // every board gives (each question closes early here, once all have answered).
+            var board = s.Steps.Single(st => st.Name == "close-to-last-board");
+            Assert.Equal(2, board.Ok);
+            Assert.True(board.P50 > 10, $"{s.Name}: close to last board p50 {board.P50} µs");
+        }
+    }
+
+    [Fact]
     public async Task Bare_hub_baseline_acks_and_broadcasts_to_every_player()
     {
         var report = await RunAsync(["baselines"], ["baseline-hub-spread/answer-ack.errors==0", "baseline-hub-burst/answer-ack.errors==0",
