@@ -91,11 +91,11 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
             .Select(k => k[..k.IndexOf("_bucket", StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal).ToList();
         foreach (var h in histograms)
         {
-            // One histogram per route where a series names one (a route's own tail is what a step is compared with);
-            // otherwise summed over its label sets.
-            foreach (var series in after.Values.Keys.Where(k => k.StartsWith(h + "_count", StringComparison.Ordinal)).GroupBy(Route, StringComparer.Ordinal))
+            // One histogram per route, or per phase, where a series names one (a route's own tail is what a step is
+            // compared with; a live close's phases say where its time goes); otherwise summed over its label sets.
+            foreach (var series in after.Values.Keys.Where(k => k.StartsWith(h + "_count", StringComparison.Ordinal)).GroupBy(Series, StringComparer.Ordinal))
             {
-                bool Mine(string key) => Route(key) == series.Key;
+                bool Mine(string key) => Series(key) == series.Key;
                 double Change(string suffix) =>
                     after.Values.Where(kv => kv.Key.StartsWith(h + suffix, StringComparison.Ordinal) && Mine(kv.Key)).Sum(kv => kv.Value)
                     - before.Values.Where(kv => kv.Key.StartsWith(h + suffix, StringComparison.Ordinal) && Mine(kv.Key)).Sum(kv => kv.Value);
@@ -104,7 +104,7 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
                 {
                     continue;
                 }
-                var name = series.Key.Length == 0 ? h : $"{h}{{http_route=\"{series.Key}\"}}";
+                var name = series.Key.Length == 0 ? h : $"{h}{{{series.Key}}}";
                 // Durations in seconds read as milliseconds, like the generator's figures beside them.
                 var (scale, unit) = h.EndsWith("_seconds", StringComparison.Ordinal) ? (1000.0, " (ms)") : (1.0, "");
                 result[name + " count"] = count;
@@ -136,7 +136,11 @@ public sealed class Prometheus(HttpClient client, IReadOnlyList<Uri> endpoints)
         Label(key, "le") is not { } s || s == "+Inf" ? double.PositiveInfinity : double.Parse(s, CultureInfo.InvariantCulture);
 
     /// <summary>A series' route ("" where it names none): one histogram of the report per route.</summary>
-    private static string Route(string key) => Label(key, "http_route") ?? "";
+    /// <summary>The label a histogram is split by, as <c>name="value"</c>: the route, else the phase, else none.</summary>
+    private static string Series(string key) =>
+        Label(key, "http_route") is { } route ? $"http_route=\"{route}\""
+        : Label(key, "phase") is { } phase ? $"phase=\"{phase}\""
+        : "";
 
     private static string? Label(string key, string label)
     {

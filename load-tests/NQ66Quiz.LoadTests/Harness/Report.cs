@@ -154,6 +154,13 @@ public static class ReportWriter
                 sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"   {st.Name,-22} {st.Ok,9} {st.Failed,6} {st.TimedOut,5} {st.Rate,9:0.#} {Format.Ms(st.P50),8} {Format.Ms(st.P75),8} {Format.Ms(st.P95),8} "
                     + $"{Format.Ms(st.P99),8} {Format.Ms(st.P999),8} {Format.Ms(st.Max),8} {Format.Ms(st.NaiveP99),8}"));
             }
+            foreach (var st in s.Steps)
+            {
+                foreach (var (error, count) in st.Errors)
+                {
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"   error {st.Name}: {count} × {error}");
+                }
+            }
             foreach (var r in s.Ratios)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"   ratio {r.Step} / {r.Baseline}: rate {r.RateRatio:0.###}, p99 {r.P99Ratio:0.##}");

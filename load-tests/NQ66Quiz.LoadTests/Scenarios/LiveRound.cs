@@ -97,9 +97,13 @@ public static class LiveRound
                     var command = await host!.InvokeAsync<JsonElement>(q == 1 ? "Start" : "Next", roundId, ctx.Cancellation);
                     if (command.GetProperty("error").ValueKind != JsonValueKind.Null)
                     {
-                        throw new StepFailedException(q == 1 ? "start" : "next", command.GetProperty("error").GetString() + " " + command.GetProperty("message").GetString());
+                        throw new InvalidOperationException((q == 1 ? "start" : "next") + " refused: " + command.GetProperty("error").GetString() + " " + command.GetProperty("message").GetString());
                     }
                     var state = command.GetProperty("state");
+                    if (state.GetProperty("question").ValueKind != JsonValueKind.Object)
+                    {
+                        throw new InvalidOperationException((q == 1 ? "start" : "next") + ": no question open after the command: " + state.GetRawText());
+                    }
                     var closesAtMs = state.GetProperty("question").GetProperty("closesAtMs").GetInt64();
                     var serverNow = state.GetProperty("serverNowMs").GetInt64();
                     // Same host: the server's clock is ours; the offset only absorbs the time the command took to come back.

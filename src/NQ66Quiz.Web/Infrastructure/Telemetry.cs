@@ -37,6 +37,15 @@ public static class Telemetry
         "Redis commands sent in one pipelined batch (leaderboard writes).",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 3, 10, 30, 100, 300, 1000, 3000] });
 
+    /// <summary>
+    /// A live question's close on the node that closed it, by <c>phase</c>, in this order: <c>collect</c> (answers and
+    /// players read back), <c>rank</c> (points, streaks, ranks, the board), <c>save</c> (PostgreSQL), <c>publish</c>
+    /// (Redis), <c>send</c> (the host's result and the room's board handed to SignalR); and <c>total</c>.
+    /// </summary>
+    public static readonly Histogram<double> LiveCloseDuration = Meter.CreateHistogram("nq66.live.close.duration", "ms",
+        "Time a live question's close spent in each phase on the node that closed it.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 750, 1000, 2500] });
+
     /// <summary>The <c>kind</c> tag of the answer meters: online attempts and live rounds.</summary>
     public static readonly KeyValuePair<string, object?> OnlineKind = new("kind", "online");
 

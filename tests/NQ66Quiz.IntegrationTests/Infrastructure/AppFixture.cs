@@ -156,9 +156,13 @@ public sealed class AppFixture : IAsyncLifetime
         return connection;
     }
 
-    /// <summary>Empties every table but the schema history, and every Redis key of this run.</summary>
+    /// <summary>
+    /// Empties every table but the schema history and every Redis key of this run, and makes the live engine forget the
+    /// rounds it cached: the reset restarts round ids, so a cached definition would be another test's round.
+    /// </summary>
     public async Task ResetAsync()
     {
+        Service<NQ66Quiz.Web.Features.LiveRounds.LiveEngine>().ForgetCachedRounds();
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync();

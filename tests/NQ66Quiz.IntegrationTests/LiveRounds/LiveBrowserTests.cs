@@ -4,7 +4,7 @@ using NQ66Quiz.Web.Features.LiveRounds;
 
 namespace NQ66Quiz.IntegrationTests.LiveRounds;
 
-public sealed class LiveBrowserTests(AppFixture app, BrowserFixture browser) : LiveTest(app)
+public sealed class LiveBrowserTests(AppFixture app, BrowserFixture browser) : IntegrationTest(app)
 {
     [Fact]
     public async Task The_host_opens_a_round_two_phones_join_by_PIN_and_answer_and_the_projector_shows_the_leaderboard_and_podium()

@@ -11,7 +11,7 @@ namespace NQ66Quiz.IntegrationTests.LiveRounds;
 /// Two real app processes behind a real nginx (Debian's package, the config in deploy/), sharing the test run's
 /// database and a Redis key prefix of their own. Real time here: questions close on the surviving node's own timer.
 /// </summary>
-public sealed class LiveClusterTests(AppFixture app) : LiveTest(app)
+public sealed class LiveClusterTests(AppFixture app) : IntegrationTest(app)
 {
     [Fact]
     public async Task A_round_spans_two_nodes_behind_nginx_and_goes_on_when_the_hosts_node_stops()

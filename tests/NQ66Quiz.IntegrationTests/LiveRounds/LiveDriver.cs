@@ -252,16 +252,6 @@ public sealed class RawPlayer : IAsyncDisposable
     }
 }
 
-/// <summary>Base of in-process live tests: the reset restarts round ids, so the engine forgets the rounds it cached.</summary>
-public abstract class LiveTest(AppFixture app) : IntegrationTest(app)
-{
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        App.Service<LiveEngine>().ForgetCachedRounds();
-    }
-}
-
 public static class LiveDriver
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

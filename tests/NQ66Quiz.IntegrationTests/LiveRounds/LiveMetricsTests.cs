@@ -6,14 +6,16 @@ namespace NQ66Quiz.IntegrationTests.LiveRounds;
 
 /// <summary>
 /// What operators read at /metrics moves with a live round: players seated on this node, live answers acknowledged
-/// after their commit, their ack latency and the group-commit batches. Read through the real scrape endpoint.
+/// after their commit, their ack latency, the group-commit batches and each close's phases. Read through the real scrape endpoint.
 /// </summary>
-public sealed class LiveMetricsTests(AppFixture app) : LiveTest(app)
+public sealed class LiveMetricsTests(AppFixture app) : IntegrationTest(app)
 {
     private const string Players = "nq66_live_connected_players";
     private const string Acked = "nq66_answers_acked_total";
     private const string AckCount = "nq66_answers_ack_duration_milliseconds_count";
     private const string Batches = "nq66_answers_group_commit_batch_size_count";
+    private const string CloseCount = "nq66_live_close_duration_milliseconds_count";
+    private static readonly string[] ClosePhases = ["collect", "rank", "save", "publish", "send"];
 
     [Fact]
     public async Task Metrics_follow_players_joining_answering_and_leaving()
@@ -44,6 +46,9 @@ public sealed class LiveMetricsTests(AppFixture app) : LiveTest(app)
         Assert.Equal(Value(joined, AckCount, "live") + 2, Value(answered, AckCount, "live"));
         Assert.True(Value(answered, Batches, "live") > Value(joined, Batches, "live"), "a live group-commit batch recorded");
         Assert.Equal(Value(joined, Acked, "online"), Value(answered, Acked, "online"));
+        // Both answered, so the question closes at once; its close is timed phase by phase.
+        var closed = await WaitForAsync(m => Closes(m, "total") == Closes(joined, "total") + 1, "the question's close timed");
+        Assert.All(ClosePhases, phase => Assert.Equal(Closes(joined, phase) + 1, Closes(closed, phase)));
 
         await an.DisposeAsync();
         await binh.DisposeAsync();
@@ -89,6 +94,10 @@ public sealed class LiveMetricsTests(AppFixture app) : LiveTest(app)
         }
         return metrics;
     }
+
+    /// <summary>Live closes timed in <paramref name="phase"/> so far.</summary>
+    private static double Closes(Dictionary<string, double> metrics, string phase) =>
+        metrics.Where(m => m.Key.StartsWith(CloseCount + "{", StringComparison.Ordinal) && m.Key.Contains($"phase=\"{phase}\"", StringComparison.Ordinal)).Sum(m => m.Value);
 
     /// <summary>The sum over every series of <paramref name="name"/>, or only those with <c>kind="…"</c>.</summary>
     private static double Value(Dictionary<string, double> metrics, string name, string? kind = null) =>

@@ -13,7 +13,7 @@ namespace NQ66Quiz.IntegrationTests.LiveRounds;
 /// Live rounds through the real hubs (.NET SignalR client) on real PostgreSQL and Redis. The app's clock is the fixture's
 /// fake one, so response times (and points) are exact; questions close when everyone answered or when a test ticks.
 /// </summary>
-public sealed class LiveRoundTests(AppFixture app) : LiveTest(app)
+public sealed class LiveRoundTests(AppFixture app) : IntegrationTest(app)
 {
     private LiveEngine Engine => App.Service<LiveEngine>();
 

@@ -72,4 +72,23 @@ public sealed class PrometheusSummaryTests
         // Half the answers are beyond the last finite bound: no p99 bound can be named.
         Assert.False(summary.ContainsKey("nq66_answers_ack_duration_milliseconds p99 (bucket bound)"));
     }
+
+    [Fact]
+    public void A_live_close_is_reported_per_phase()
+    {
+        static string Close(string phase, double sumMs, params (string Le, int Count)[] buckets) =>
+            string.Join('\n', buckets.Select(b => $"nq66_live_close_duration_milliseconds_bucket{{otel_scope_name=\"NQ66Quiz\",phase=\"{phase}\",le=\"{b.Le}\"}} {b.Count}")
+                .Append($"nq66_live_close_duration_milliseconds_sum{{otel_scope_name=\"NQ66Quiz\",phase=\"{phase}\"}} {sumMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+                .Append($"nq66_live_close_duration_milliseconds_count{{otel_scope_name=\"NQ66Quiz\",phase=\"{phase}\"}} {buckets[^1].Count}"));
+        var t0 = DateTimeOffset.Parse("2026-12-03T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var before = Prometheus.Parse([Close("save", 0, ("100", 0), ("+Inf", 0)) + "\n" + Close("send", 0, ("1", 0), ("+Inf", 0))], t0);
+        var after = Prometheus.Parse([Close("save", 400, ("100", 2), ("200", 5), ("+Inf", 5)) + "\n" + Close("send", 5, ("1", 5), ("+Inf", 5))], t0.AddSeconds(30));
+
+        var summary = Prometheus.Summarise(before, after);
+
+        Assert.Equal(80, summary["nq66_live_close_duration_milliseconds{phase=\"save\"} mean"], 6);
+        Assert.Equal(200, summary["nq66_live_close_duration_milliseconds{phase=\"save\"} p99 (bucket bound)"]);
+        Assert.Equal(1, summary["nq66_live_close_duration_milliseconds{phase=\"send\"} mean"], 6);
+        Assert.False(summary.ContainsKey("nq66_live_close_duration_milliseconds count"));
+    }
 }

@@ -16,7 +16,7 @@ namespace NQ66Quiz.IntegrationTests.UnitRankings;
 /// not; and an organizer
 /// can attach a live round only to a contest round of their own subtree.
 /// </summary>
-public sealed class LiveParticipationTests(AppFixture app) : LiveTest(app)
+public sealed class LiveParticipationTests(AppFixture app) : IntegrationTest(app)
 {
     [Fact]
     public async Task Players_of_a_live_round_in_a_contest_round_count_for_their_unit_in_the_figures()

@@ -616,6 +616,14 @@ public sealed class LiveEngine
 
     private async Task CloseCoreAsync(long r, int n, bool voided)
     {
+        var began = Stopwatch.GetTimestamp();
+        var mark = began;
+        void Phase(string phase)
+        {
+            var now = Stopwatch.GetTimestamp();
+            Telemetry.LiveCloseDuration.Record(Stopwatch.GetElapsedTime(mark, now).TotalMilliseconds, new KeyValuePair<string, object?>("phase", phase));
+            mark = now;
+        }
         var def = (await RoundAsync(r))!;
         var q = def.Questions[n - 1];
         var db = _state.Db;
@@ -636,6 +644,7 @@ public sealed class LiveEngine
             await Task.Delay(20);
         }
         var (players, before) = await PlayersAsync(r);
+        Phase("collect");
         var byPlayer = answers.ToDictionary(a => a.PlayerId);
         var after = players.ToDictionary(p => p.Key, p =>
         {
@@ -645,9 +654,12 @@ public sealed class LiveEngine
         var ranked = Rank(players, after);
         var units = UnitRanks(def, ranked);
         var board = Board(r, n, ranked, units);
+        Phase("rank");
 
         await _store.SaveCloseAsync(r, n, voided, _time.GetUtcNow(), [.. ranked.Select(p => new LiveStore.PlayerTotalsRow(
             p.PlayerId, p.Totals.Points, p.Totals.Streak, p.Totals.CorrectCount, p.Totals.Scored, p.Totals.LastBonus))], CancellationToken.None);
+
+        Phase("save");
 
         var distribution = q.Options.Select((html, i) => new OptionCount(i, html, i == q.CorrectOption, answers.Count(a => a.Option == i))).ToList();
         var result = new HostQuestionResult(r, n, voided, q.CorrectOption, distribution, answers.Count, ranked.Count, board);
@@ -679,6 +691,7 @@ public sealed class LiveEngine
         }
         batch.Execute();
         await Task.WhenAll(writes);
+        Phase("publish");
         // The room's board first, as one message to the group; then every node sends its phones their own outcomes
         // (one message each), so the last phone's board does not wait behind the whole room's outcomes. A board that
         // cannot be sent does not hold the outcomes back: a phone that missed it gets it with the state on rejoin.
@@ -694,6 +707,8 @@ public sealed class LiveEngine
         {
             _logger.LogWarning(e, "The board of question {Number} of live round {Round} could not be sent to the room", n, r);
         }
+        Phase("send");
+        Telemetry.LiveCloseDuration.Record(Stopwatch.GetElapsedTime(began).TotalMilliseconds, new KeyValuePair<string, object?>("phase", "total"));
         await db.PublishAsync(_state.Events, $"closed {r} {n}");
     }
 
