@@ -310,6 +310,58 @@ public sealed class LiveRoundTests(AppFixture app) : IntegrationTest(app)
     }
 
     [Fact]
+    public async Task A_skipped_question_scores_nothing_keeps_every_streak_and_rewrites_no_player_row()
+    {
+        var (_, roundId, pin, host) = await OpenRoundAsync(questions: 3);
+        await using var _h = host;
+        await using var an = new LivePlayer(App.BaseAddress);
+        await using var binh = new LivePlayer(App.BaseAddress);
+        Assert.True((await an.JoinAsync(pin, "An")).Ok);
+        Assert.True((await binh.JoinAsync(pin, "Bình")).Ok);
+        await using var c = App.OpenConnection();
+        // xmin is the transaction that wrote a row's current version: it moves whenever an UPDATE matches the row.
+        async Task<List<(string Nickname, string Version)>> RowVersionsAsync() => [.. await c.QueryAsync<(string, string)>(
+            "SELECT nickname, xmin::text FROM live_players WHERE round_id = @roundId ORDER BY nickname", new { roundId })];
+
+        // Question 1: An right at once (1000), Bình wrong.
+        Assert.True((await host.CommandAsync(LiveHostMethods.Start, roundId)).Ok);
+        var key1 = await App.CorrectOptionAsync(roundId, 1);
+        Assert.True((await an.AnswerAsync(1, key1)).Accepted);
+        Assert.True((await binh.AnswerAsync(1, LiveDriver.Wrong(key1))).Accepted);
+        Assert.Equal(1000L, (await an.Outcomes.NextAsync()).Points);
+        await binh.Outcomes.NextAsync();
+        var afterFirst = await RowVersionsAsync();
+
+        // Question 2: An answers right, then the host skips the question: no points, no streak change, no row rewritten.
+        Assert.True((await host.CommandAsync(LiveHostMethods.Next, roundId)).Ok);
+        await an.Questions.NextAsync();
+        Assert.True((await an.AnswerAsync(2, await App.CorrectOptionAsync(roundId, 2))).Accepted);
+        Assert.True((await host.CommandAsync(LiveHostMethods.Skip, roundId)).Ok);
+        var skipped = await an.Outcomes.NextAsync();
+        Assert.Equal((2, true, 0, 1000L, 1), (skipped.Question, skipped.Voided, skipped.PointsGained, skipped.Points, skipped.Streak));
+        Assert.True((await binh.Outcomes.NextAsync()).Voided);
+        Assert.Equal(afterFirst, await RowVersionsAsync());
+
+        // Question 3: An's streak of 2 goes on through the skipped question (1000 + bonus 100); Bình's starts at 1.
+        Assert.True((await host.CommandAsync(LiveHostMethods.Next, roundId)).Ok);
+        var key3 = await App.CorrectOptionAsync(roundId, 3);
+        Assert.True((await an.AnswerAsync(3, key3)).Accepted);
+        Assert.True((await binh.AnswerAsync(3, key3)).Accepted);
+        var an3 = await an.Outcomes.NextAsync();
+        Assert.Equal((1000, 100, 2100L, 2), (an3.PointsGained, an3.StreakBonus, an3.Points, an3.Streak));
+        var binh3 = await binh.Outcomes.NextAsync();
+        Assert.Equal((0, 1000L, 1), (binh3.StreakBonus, binh3.Points, binh3.Streak));
+
+        // PostgreSQL holds the same: the skipped answer is worth nothing and the skipped question is not scored.
+        Assert.Equal([("An", 2100L, 2, 2, 2), ("Bình", 1000L, 1, 1, 2)], (await c.QueryAsync<(string, long, int, int, int)>(
+            "SELECT nickname, points, streak, correct_count, scored_count FROM live_players WHERE round_id = @roundId ORDER BY nickname", new { roundId })).ToList());
+        Assert.Equal([(1, 1000, 0), (2, 0, 0), (3, 1000, 100)], (await c.QueryAsync<(int, int, int)>("""
+            SELECT a.number, a.points, a.streak_bonus FROM live_answers a JOIN live_players p ON p.id = a.player_id
+            WHERE a.round_id = @roundId AND p.nickname = 'An' ORDER BY a.number
+            """, new { roundId })).ToList());
+    }
+
+    [Fact]
     public async Task In_unit_mode_a_unit_scores_the_average_of_its_players_points()
     {
         await App.LoadUnitsAsync();

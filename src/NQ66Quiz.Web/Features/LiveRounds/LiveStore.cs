@@ -410,7 +410,11 @@ public sealed class LiveStore(NpgsqlDataSource db)
 
     public sealed record PlayerTotalsRow(long PlayerId, long Points, int Streak, int CorrectCount, int ScoredCount, int StreakBonus);
 
-    /// <summary>Writes a close's outcome in one transaction: absolute totals (a repeated close writes the same values).</summary>
+    /// <summary>
+    /// Writes a close's outcome in one transaction: absolute totals (a repeated close writes the same values). Rows whose
+    /// values already hold are not rewritten (a voided question changes no player; most answers earn no streak bonus):
+    /// PostgreSQL writes a new row version for every row an UPDATE matches, changed or not.
+    /// </summary>
     public async Task SaveCloseAsync(long roundId, int number, bool voided, DateTimeOffset now, IReadOnlyList<PlayerTotalsRow> totals, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
@@ -422,6 +426,7 @@ public sealed class LiveStore(NpgsqlDataSource db)
             UPDATE live_players p SET points = t.points, streak = t.streak, correct_count = t.correct, scored_count = t.scored
             FROM unnest(@ids, @points, @streaks, @correct, @scored) AS t(id, points, streak, correct, scored)
             WHERE p.id = t.id AND p.round_id = @roundId
+              AND (p.points, p.streak, p.correct_count, p.scored_count) IS DISTINCT FROM (t.points, t.streak, t.correct, t.scored)
             """, new
         {
             roundId,
@@ -435,6 +440,7 @@ public sealed class LiveStore(NpgsqlDataSource db)
             UPDATE live_answers a SET streak_bonus = t.bonus, points = CASE WHEN @voided THEN 0 ELSE a.points END
             FROM unnest(@ids, @bonus) AS t(id, bonus)
             WHERE a.round_id = @roundId AND a.number = @number AND a.player_id = t.id
+              AND (a.streak_bonus <> t.bonus OR (@voided AND a.points <> 0))
             """, new
         {
             roundId,
