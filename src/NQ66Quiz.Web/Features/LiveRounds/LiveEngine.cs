@@ -670,26 +670,28 @@ public sealed class LiveEngine
                 p.Totals.LastBonus, p.Totals.Points, p.Totals.Streak, def.LeaderboardEachQuestion ? p.Rank : null, ranked.Count)));
         }).ToArray();
 
-        // One pipelined batch per close, absolute values only (ZADD, HSET): a retried close writes the same numbers.
-        var batch = db.CreateBatch();
+        // One MULTI/EXEC per close, absolute values only (ZADD, HSET): a retried close writes the same numbers. A
+        // transaction, not a pipeline: the totals written here are the next close's "before", so a node that died between
+        // them and the phase below (as a pipeline can leave it) would have the retry count this question twice.
+        var tx = db.CreateTransaction();
         var writes = new List<Task>
         {
-            batch.HashSetAsync(_state.Scores(r), [.. ranked.Select(p => new HashEntry(p.PlayerId, LiveState.EncodeTotals(p.Totals)))]),
-            batch.SortedSetAddAsync(_state.Leaderboard(r), [.. ranked.Select(p => new SortedSetEntry(p.PlayerId, p.Totals.Points))]),
-            batch.HashSetAsync(_state.Outcomes(r, n), outcomes),
-            batch.KeyExpireAsync(_state.Outcomes(r, n), LiveState.KeyTtl),
-            batch.StringSetAsync(_state.Result(r, n), Text(result), LiveState.KeyTtl),
-            batch.StringSetAsync(_state.LastBoard(r), Text(board), LiveState.KeyTtl),
-            batch.KeyExpireAsync(_state.Leaderboard(r), LiveState.KeyTtl),
-            batch.HashSetAsync(_state.State(r), [new("phase", LivePhases.Closed), new("lastClosed", n)]),
-            batch.SortedSetRemoveAsync(_state.Deadlines, $"{r}:{n}"),
+            tx.HashSetAsync(_state.Scores(r), [.. ranked.Select(p => new HashEntry(p.PlayerId, LiveState.EncodeTotals(p.Totals)))]),
+            tx.SortedSetAddAsync(_state.Leaderboard(r), [.. ranked.Select(p => new SortedSetEntry(p.PlayerId, p.Totals.Points))]),
+            tx.HashSetAsync(_state.Outcomes(r, n), outcomes),
+            tx.KeyExpireAsync(_state.Outcomes(r, n), LiveState.KeyTtl),
+            tx.StringSetAsync(_state.Result(r, n), Text(result), LiveState.KeyTtl),
+            tx.StringSetAsync(_state.LastBoard(r), Text(board), LiveState.KeyTtl),
+            tx.KeyExpireAsync(_state.Leaderboard(r), LiveState.KeyTtl),
+            tx.HashSetAsync(_state.State(r), [new("phase", LivePhases.Closed), new("lastClosed", n)]),
+            tx.SortedSetRemoveAsync(_state.Deadlines, $"{r}:{n}"),
         };
         if (units.Count > 0)
         {
-            writes.Add(batch.SortedSetAddAsync(_state.UnitBoard(r), [.. units.Select(u => new SortedSetEntry(u.UnitId, u.Points))]));
-            writes.Add(batch.KeyExpireAsync(_state.UnitBoard(r), LiveState.KeyTtl));
+            writes.Add(tx.SortedSetAddAsync(_state.UnitBoard(r), [.. units.Select(u => new SortedSetEntry(u.UnitId, u.Points))]));
+            writes.Add(tx.KeyExpireAsync(_state.UnitBoard(r), LiveState.KeyTtl));
         }
-        batch.Execute();
+        writes.Add(tx.ExecuteAsync());
         await Task.WhenAll(writes);
         Phase("publish");
         // The room's board first, as one message to the group; then every node sends its phones their own outcomes
