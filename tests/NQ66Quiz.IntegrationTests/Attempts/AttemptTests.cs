@@ -6,6 +6,7 @@ using NQ66Quiz.IntegrationTests.Infrastructure;
 using NQ66Quiz.Web.Features.Attempts;
 using NQ66Quiz.Web.Features.Contests;
 using NQ66Quiz.Web.Features.Participants;
+using NQ66Quiz.Web.Features.QuestionBank;
 
 namespace NQ66Quiz.IntegrationTests.Attempts;
 
@@ -85,6 +86,38 @@ public sealed class AttemptTests(AppFixture app) : ContestTest(app)
             client.Dispose();
         }
         Assert.True(orders.Count > 1, "six attempts all showed q001's options in the same order");
+        organizer.Dispose();
+    }
+
+    [Fact]
+    public async Task The_next_start_draws_from_the_bank_as_it_is_after_a_retirement_a_new_question_an_edit_and_a_restore()
+    {
+        // A paper of 4 from a bank of 4: each paper shows exactly the drawable bank, and the node keeps the bank
+        // between starts, so each step below fails if its kind of write leaves the node's copy as it was.
+        var (organizer, _, round) = await App.OpenRoundAsync(questions: 4, round: App.Round(questions: 4));
+        var store = App.Service<BankStore>();
+        var phone = 0;
+        async Task<string[]> NextPaperAsync()
+        {
+            var (client, _) = await ParticipantAsync($"09111111{phone++:00}");
+            using (client)
+            {
+                return [.. (await client.StartAsync(round.Id)).Questions.Select(q => q.StemHtml).Order(StringComparer.Ordinal)];
+            }
+        }
+
+        Assert.Equal(["<p>Câu hỏi q001?</p>", "<p>Câu hỏi q002?</p>", "<p>Câu hỏi q003?</p>", "<p>Câu hỏi q004?</p>"], await NextPaperAsync());
+
+        Assert.True(await store.RetireAsync("q002"));
+        await App.ImportQuestionsAsync(TestData.Question("q005", Viewpoints: [1]));
+        Assert.Equal(["<p>Câu hỏi q001?</p>", "<p>Câu hỏi q003?</p>", "<p>Câu hỏi q004?</p>", "<p>Câu hỏi q005?</p>"], await NextPaperAsync());
+
+        await App.ImportQuestionsAsync(TestData.Question("q003", Viewpoints: [4]) with { Stem = "Câu hỏi q003, đã sửa?" });
+        Assert.Equal(["<p>Câu hỏi q001?</p>", "<p>Câu hỏi q003, đã sửa?</p>", "<p>Câu hỏi q004?</p>", "<p>Câu hỏi q005?</p>"], await NextPaperAsync());
+
+        Assert.True(await store.RestoreAsync("q002"));
+        Assert.True(await store.RetireAsync("q005"));
+        Assert.Equal(["<p>Câu hỏi q001?</p>", "<p>Câu hỏi q002?</p>", "<p>Câu hỏi q003, đã sửa?</p>", "<p>Câu hỏi q004?</p>"], await NextPaperAsync());
         organizer.Dispose();
     }
 

@@ -7,37 +7,32 @@ namespace NQ66Quiz.Web.Features.Attempts;
 
 /// <summary>
 /// The drawable bank for starting attempts, reloaded only when it changed. Every start used to read the whole bank
-/// (thousands of rows into objects); now it reads a signature of the bank instead (one row) inside the same
-/// transaction, so a question retired, added or edited a moment ago is seen by the very next start, exactly as before.
+/// (thousands of rows into objects); now it reads the bank's token inside the same transaction (one row, given a new
+/// random value by every statement that writes a question or a version: migration 0140), so a question retired, added
+/// or edited a moment ago is seen by the very next start, exactly as before.
 /// </summary>
 public sealed class BankSnapshot
 {
     private readonly Lock _gate = new();
-    private (Signature Key, DrawableBank Bank)? _current;
-
-    private sealed record Signature(long Drawable, long QuestionWrites, long VersionWrites, long MaxVersionId);
+    private (Guid? Token, DrawableBank Bank)? _current;
 
     public async Task<DrawableBank> GetAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
     {
-        // xmin is the transaction that last wrote a row: any insert, edit, retirement or version switch changes the
-        // sum, even where ids are reused (a test database reseeded between tests).
-        var key = await connection.QuerySingleAsync<Signature>(new CommandDefinition("""
-            SELECT count(*) AS drawable, coalesce(sum(q.xmin::text::bigint), 0)::bigint AS question_writes,
-                   coalesce(sum(v.xmin::text::bigint), 0)::bigint AS version_writes, coalesce(max(v.id), 0) AS max_version_id
-            FROM questions q JOIN question_versions v ON v.question_id = q.id AND v.version = q.current_version
-            WHERE q.retired_at IS NULL
-            """, transaction: tx, cancellationToken: ct));
+        // No row (the table emptied by hand) means no token to trust: the bank is read afresh until a write puts one back.
+        var token = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("SELECT token FROM bank_state", transaction: tx, cancellationToken: ct));
         lock (_gate)
         {
-            if (_current is { } c && c.Key == key)
+            if (token is not null && _current is { } c && c.Token == token)
             {
                 return c.Bank;
             }
         }
+        // Read after the token: a change committed in between makes this bank newer than its token, and the next start
+        // (which sees the new token) reads it again; never older.
         var bank = new DrawableBank(await ContestStore.LoadBankAsync(connection, tx, ct), new());
         lock (_gate)
         {
-            _current = (key, bank);
+            _current = (token, bank);
         }
         return bank;
     }
