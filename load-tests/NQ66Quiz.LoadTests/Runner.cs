@@ -91,12 +91,13 @@ public static class Runner
         }
 
         var metrics = new Prometheus(app.Http, o.Target.Metrics);
+        var cpu = await CpuTime.ResolveAsync(o.Target, ct);
         var reports = new List<ScenarioReport>();
         foreach (var group in plan)
         {
             try
             {
-                await RunGroupAsync(group, o, wire, metrics, reports, output, ct);
+                await RunGroupAsync(group, o, wire, metrics, cpu, reports, output, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -148,8 +149,8 @@ public static class Runner
         }
     }
 
-    private static async Task RunGroupAsync(List<Scenario> group, RunOptions o, Wire wire, Prometheus metrics, List<ScenarioReport> reports, TextWriter output,
-        CancellationToken ct)
+    private static async Task RunGroupAsync(List<Scenario> group, RunOptions o, Wire wire, Prometheus metrics, CpuTime? cpu, List<ScenarioReport> reports,
+        TextWriter output, CancellationToken ct)
     {
         {
             foreach (var s in group.Where(s => s.Init is not null))
@@ -160,10 +161,16 @@ public static class Runner
             var wireBefore = (wire.BytesOut, wire.BytesIn, wire.ConnectionsOpened, wire.Reconnects);
             // The server's figures cover the measured window, as the generator's do: scraped when the warm-up ends.
             Task<Prometheus.Sample?>? before = null;
+            CpuTime.Sample? cpuBefore = null;
             // The machine's load average beside every figure: on a shared box absolute times follow it, ratios less so.
             var loadBefore = LoadAverage();
             var outcomes = await Task.WhenAll(group.Select((s, i) =>
-                Engine.RunAsync(s, o.Quiet ? TextWriter.Null : output, ct, i == 0 ? () => before = metrics.ScrapeAsync(ct) : null)));
+                Engine.RunAsync(s, o.Quiet ? TextWriter.Null : output, ct, i == 0 ? () =>
+                {
+                    cpuBefore = cpu?.Read();
+                    before = metrics.ScrapeAsync(ct);
+                } : null)));
+            var cpuAfter = cpu?.Read();
             var loadAfter = LoadAverage();
             foreach (var s in group.Where(_ => loadBefore is not null && loadAfter is not null))
             {
@@ -183,6 +190,15 @@ public static class Runner
                     await s.Clean();
                 }
                 var window = outcome.Window;
+                // The whole group's CPU (a scenario and the load beside it share the window): on the first scenario only.
+                if (i == 0 && cpuBefore is not null && cpuAfter is not null)
+                {
+                    var rate = window.TotalSeconds > 0 ? outcome.Stats.Completed / window.TotalSeconds : 0;
+                    foreach (var (k, v) in CpuTime.Facts(cpuBefore, cpuAfter, rate))
+                    {
+                        s.Facts[k] = v;
+                    }
+                }
                 if (outcome.Stats.DispatchLag() is { } lag)
                 {
                     s.Facts["dispatch_lag_p50_ms"] = lag.P50Ms;

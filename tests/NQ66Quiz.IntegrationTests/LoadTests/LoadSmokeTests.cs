@@ -71,6 +71,16 @@ public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
         var start = s.Steps.Single(st => st.Name == "start");
         Assert.InRange(s.Facts["dispatch_lag_p50_ms"], 0, s.Facts["dispatch_lag_p99_ms"]);
         Assert.True(start.P50 / 1000.0 >= s.Facts["dispatch_lag_p50_ms"], $"start p50 {start.P50} µs, dispatch lag p50 {s.Facts["dispatch_lag_p50_ms"]} ms");
+        // Who spent the CPU over the window: the target PostgreSQL is found (its backends did the run's SQL), and no
+        // owner's share is negative or more than the machine has.
+        Assert.True(s.Facts["cpu_postgres_cores"] > 0, "PostgreSQL's CPU was not found");
+        Assert.True(s.Facts["cpu_postgres_ms_per_iteration"] > 0);
+        Assert.Contains("cpu_redis_cores", s.Facts.Keys);
+        foreach (var owner in new[] { "app", "postgres", "redis", "generator" })
+        {
+            Assert.InRange(s.Facts[$"cpu_{owner}_cores"], 0, Environment.ProcessorCount);
+        }
+        Assert.InRange(s.Facts["cpu_machine_busy_share"], 0.001, 1.05); // ticks against the stopwatch: a full machine may read a hair over 1
     }
 
     [Fact]
