@@ -97,7 +97,9 @@ public static class Runner
         {
             try
             {
-                await RunGroupAsync(group, o, wire, metrics, cpu, reports, output, ct);
+                // The bare endpoint and the bare hub are served by the baseline process: its CPU is their "app".
+                var served = group[0].Name is "baseline-http" || group[0].Name.StartsWith("baseline-hub", StringComparison.Ordinal);
+                await RunGroupAsync(group, o, wire, metrics, served ? cpu?.WithApp([baseline!.Pid]) : cpu, reports, output, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {

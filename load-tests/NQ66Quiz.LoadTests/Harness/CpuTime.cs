@@ -69,6 +69,9 @@ public sealed class CpuTime
         return new CpuTime(target.ServerPids, postmaster, redis);
     }
 
+    /// <summary>The same sources with other processes in the app's place: the baseline server, for the baselines it serves.</summary>
+    public CpuTime WithApp(IReadOnlyList<int> pids) => new(pids, _postmaster, _redis);
+
     public Sample Read()
     {
         var processes = Processes();
