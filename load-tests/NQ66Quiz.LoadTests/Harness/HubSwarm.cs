@@ -167,6 +167,26 @@ public sealed class HubSwarm(Wire wire, Uri hubUrl, Func<int, string?> cookieOf)
     }
 
     /// <summary>Resident set size of a process in KiB (Linux /proc), 0 where it cannot be read.</summary>
+    private static readonly HashSet<int> Held = [];
+
+    /// <summary>
+    /// Whether none of these processes has held a room of this run yet. Memory per player is read only then: a later
+    /// room joins a heap the first one grew and the runtime has not given back, and its difference (often below zero)
+    /// says nothing about a player.
+    /// </summary>
+    public static bool FirstRoomOn(IEnumerable<int> pids)
+    {
+        lock (Held)
+        {
+            var first = true;
+            foreach (var pid in pids)
+            {
+                first &= Held.Add(pid);
+            }
+            return first;
+        }
+    }
+
     public static long RssKiB(int pid)
     {
         try

@@ -152,7 +152,10 @@ public static class Baselines
                 scenario!.Facts["players"] = players;
                 scenario.Facts["rss_before_kib"] = before;
                 scenario.Facts["rss_after_kib"] = after;
-                scenario.Facts["rss_per_player_kib"] = players == 0 ? 0 : (after - before) / (double)players;
+                if (HubSwarm.FirstRoomOn([baselinePid]))
+                {
+                    scenario.Facts["rss_per_player_kib"] = players == 0 ? 0 : (after - before) / (double)players;
+                }
             },
             Run = async ctx =>
             {

@@ -85,7 +85,10 @@ public static class LiveRound
                 scenario.Facts["nodes"] = app.Target.ServerPids.Count;
                 scenario.Facts["rss_before_kib"] = before;
                 scenario.Facts["rss_after_kib"] = after;
-                scenario.Facts["rss_per_player_kib"] = players == 0 || before == 0 ? 0 : (after - before) / (double)players;
+                if (HubSwarm.FirstRoomOn(app.Target.ServerPids))
+                {
+                    scenario.Facts["rss_per_player_kib"] = players == 0 || before == 0 ? 0 : (after - before) / (double)players;
+                }
             },
             Run = async ctx =>
             {
