@@ -56,9 +56,11 @@ public static class AttemptClosing
             """, new { attemptId }, tx, cancellationToken: ct));
     }
 
+    /// <param name="prediction">A submission's prediction, written in the same statement as the close; null keeps the stored one.</param>
     /// <returns>The closed attempt's outcome, and the leaderboard entry to write after commit when it became the best.</returns>
     public static async Task<(AttemptOutcome Outcome, BestEntry? NewBest)> CloseAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, LockedAttempt attempt, string status, DateTimeOffset submittedAt, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction tx, LockedAttempt attempt, string status, DateTimeOffset submittedAt, CancellationToken ct,
+        int? prediction = null)
     {
         var rows = (await connection.QueryAsync<ScoredRow>(new CommandDefinition("""
             SELECT aq.position, aq.chosen, v.options::text AS options
@@ -76,7 +78,8 @@ public static class AttemptClosing
                 FROM unnest(@positions, @oks) AS m(position, ok)
                 WHERE aq.attempt_id = @Id AND aq.position = m.position
             ), closed AS (
-                UPDATE attempts SET status = @status, submitted_at = @submittedAt, duration_ms = @duration, score = @score
+                UPDATE attempts SET status = @status, submitted_at = @submittedAt, duration_ms = @duration, score = @score,
+                       prediction = coalesce(@prediction, prediction)
                 WHERE id = @Id AND status = 'in_progress'
             )
             SELECT e.unit_id, b.id AS best_id, b.score, b.duration_ms, b.submitted_at
@@ -84,7 +87,7 @@ public static class AttemptClosing
             WHERE e.round_id = @RoundId AND e.participant_id = @ParticipantId
             """, new
         {
-            attempt.Id, attempt.RoundId, attempt.ParticipantId, status, submittedAt, duration, score,
+            attempt.Id, attempt.RoundId, attempt.ParticipantId, status, submittedAt, duration, score, prediction,
             positions = marks.Select(m => m.Position).ToArray(), oks = marks.Select(m => m.Ok).ToArray(),
         }, tx, cancellationToken: ct));
         var outcome = new AttemptOutcome(attempt.Id, score, duration, submittedAt);

@@ -80,12 +80,8 @@ public sealed class AttemptSubmit(NpgsqlDataSource dataSource, TimeProvider cloc
                 await answers.SaveAsync(connection, tx, attemptId, answer.Position, optionIds!, now, ct);
             }
         }
-        if (request.Prediction is { } prediction)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE attempts SET prediction = @prediction WHERE id = @attemptId",
-                new { attemptId, prediction }, tx, cancellationToken: ct));
-        }
-        var (_, best) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Submitted, now, ct);
+        // The prediction is written by the close's own statement: one new version of the attempt row, not two.
+        var (_, best) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Submitted, now, ct, request.Prediction);
         await tx.CommitAsync(ct);
         Telemetry.AttemptsSubmitted.Add(1);
         await boards.RecordAsync(best is null ? [] : [best]);
