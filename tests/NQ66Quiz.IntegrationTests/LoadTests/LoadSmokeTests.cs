@@ -76,7 +76,7 @@ public sealed class LoadSmokeTests(AppFixture app) : ContestTest(app)
         Assert.True(s.Facts["cpu_postgres_cores"] > 0, "PostgreSQL's CPU was not found");
         Assert.True(s.Facts["cpu_postgres_ms_per_iteration"] > 0);
         Assert.Contains("cpu_redis_cores", s.Facts.Keys);
-        foreach (var owner in new[] { "app", "postgres", "redis", "generator" })
+        foreach (var owner in new[] { "app", "postgres", "redis", "generator", "other" })
         {
             Assert.InRange(s.Facts[$"cpu_{owner}_cores"], 0, Environment.ProcessorCount);
         }
