@@ -54,7 +54,7 @@ public static class Runner
         var plan = new List<List<Scenario>>();
         if (needsHttpBaseline)
         {
-            plan.Add([Baselines.BareHttp(wire, baseline!.Url, o.Copies, o.Duration, o.WarmUp)]);
+            plan.Add([Baselines.BareHttp(wire, baseline!.Url, baseline.Pid, o.Copies, o.Duration, o.WarmUp)]);
             plan.Add([Baselines.RedisZadd(o.Target.Redis, Math.Min(o.Copies, 8), TimeSpan.FromSeconds(Math.Min(10, o.Duration.TotalSeconds)), TimeSpan.FromSeconds(1))]);
         }
         if (needsCopyBaseline)
@@ -97,9 +97,7 @@ public static class Runner
         {
             try
             {
-                // The bare endpoint and the bare hub are served by the baseline process: its CPU is their "app".
-                var served = group[0].Name is "baseline-http" || group[0].Name.StartsWith("baseline-hub", StringComparison.Ordinal);
-                await RunGroupAsync(group, o, wire, metrics, served ? cpu?.WithApp([baseline!.Pid]) : cpu, reports, output, ct);
+                await RunGroupAsync(group, o, wire, metrics, group[0].ServedBy is { } servers ? cpu?.WithApp(servers) : cpu, reports, output, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {

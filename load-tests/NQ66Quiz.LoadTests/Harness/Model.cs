@@ -96,6 +96,9 @@ public sealed class Scenario
     /// <summary>Baseline per step: step name → the baseline step whose rate and p99 it is compared with.</summary>
     public IReadOnlyDictionary<string, string> Baselines { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>The processes that serve this scenario, when not the app's (the baseline server): their CPU is the "app" share.</summary>
+    public IReadOnlyList<int>? ServedBy { get; init; }
+
     /// <summary>Facts the scenario measured outside the steps (RSS per player, rows generated, ...), shown in the report.</summary>
     public Dictionary<string, double> Facts { get; } = new(StringComparer.Ordinal);
 

@@ -14,12 +14,13 @@ namespace NQ66Quiz.LoadTests.Scenarios;
 public static class Baselines
 {
     /// <summary>GET /ping on the baseline server: what Kestrel alone answers here, closed model at the same concurrency.</summary>
-    public static Scenario BareHttp(Wire wire, Uri baseline, int copies, TimeSpan during, TimeSpan warmUp)
+    public static Scenario BareHttp(Wire wire, Uri baseline, int baselinePid, int copies, TimeSpan during, TimeSpan warmUp)
     {
         var http = wire.HttpClient(baseline, copies);
         return new Scenario
         {
             Name = "baseline-http",
+            ServedBy = [baselinePid],
             Description = "A bare minimal endpoint (`GET /ping` → `ok`) in a separate process with Kestrel's defaults: the HTTP ceiling of this machine.",
             Load = [new LoadSimulation.KeepConstant(copies, during)],
             WarmUp = warmUp,
@@ -135,6 +136,7 @@ public static class Baselines
         scenario = new Scenario
         {
             Name = "baseline-hub-" + label,
+            ServedBy = [baselinePid],
             Description = $"A bare SignalR hub (separate process, no database): {players:N0} players on WebSockets, {questions} questions, answers {label} "
                 + $"(over {Format.Duration(window)}), each acked by the hub method's return; the close is one group broadcast timed to the last player.",
             Load = [new LoadSimulation.Once()],
