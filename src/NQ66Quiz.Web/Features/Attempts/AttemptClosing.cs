@@ -59,8 +59,8 @@ public static class AttemptClosing
     /// <param name="prediction">A submission's prediction, written in the same statement as the close; null keeps the stored one.</param>
     /// <returns>The closed attempt's outcome, and the leaderboard entry to write after commit when it became the best.</returns>
     public static async Task<(AttemptOutcome Outcome, BestEntry? NewBest)> CloseAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, LockedAttempt attempt, string status, DateTimeOffset submittedAt, CancellationToken ct,
-        int? prediction = null)
+        NpgsqlConnection connection, NpgsqlTransaction tx, LockedAttempt attempt, string status, DateTimeOffset submittedAt, int? prediction,
+        CancellationToken ct)
     {
         var rows = (await connection.QueryAsync<ScoredRow>(new CommandDefinition("""
             SELECT aq.position, aq.chosen, v.options::text AS options
@@ -115,7 +115,7 @@ public static class AttemptClosing
         {
             return false;
         }
-        var (_, best) = await CloseAsync(connection, tx, attempt, AttemptStatus.Expired, attempt.Deadline, ct);
+        var (_, best) = await CloseAsync(connection, tx, attempt, AttemptStatus.Expired, attempt.Deadline, prediction: null, ct);
         await tx.CommitAsync(ct);
         await boards.RecordAsync(best is null ? [] : [best]);
         return true;

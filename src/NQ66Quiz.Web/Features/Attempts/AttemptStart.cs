@@ -101,7 +101,7 @@ public sealed class AttemptStart(NpgsqlDataSource dataSource, TimeProvider clock
                 return new Outcome<StartedAttempt>.Ok(new StartedAttempt(openId, Resumed: true));
             }
             // Its time is up: close it with what was saved, then a new one may start below.
-            (_, closedBest) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Expired, attempt.Deadline, ct);
+            (_, closedBest) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Expired, attempt.Deadline, prediction: null, ct);
         }
         if (used >= round.AttemptsAllowed)
         {

@@ -52,7 +52,7 @@ public sealed class AttemptSubmit(NpgsqlDataSource dataSource, TimeProvider cloc
         if (!Scoring.InTime(attempt.Deadline, options.Value.Grace, now))
         {
             // Too late to submit, but the attempt still closes now, with what was saved before the deadline.
-            var (_, expiredBest) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Expired, attempt.Deadline, ct);
+            var (_, expiredBest) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Expired, attempt.Deadline, prediction: null, ct);
             await tx.CommitAsync(ct);
             await boards.RecordAsync(expiredBest is null ? [] : [expiredBest]);
             return Outcome<AttemptResult>.Conflict($"Đã quá hạn nộp bài (hết giờ lúc {VietnamTime.Format(attempt.Deadline)}). "
@@ -81,7 +81,7 @@ public sealed class AttemptSubmit(NpgsqlDataSource dataSource, TimeProvider cloc
             }
         }
         // The prediction is written by the close's own statement: one new version of the attempt row, not two.
-        var (_, best) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Submitted, now, ct, request.Prediction);
+        var (_, best) = await AttemptClosing.CloseAsync(connection, tx, attempt, AttemptStatus.Submitted, now, request.Prediction, ct);
         await tx.CommitAsync(ct);
         Telemetry.AttemptsSubmitted.Add(1);
         await boards.RecordAsync(best is null ? [] : [best]);
